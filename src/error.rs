@@ -1,0 +1,685 @@
+//! Why a token was rejected ([`Error`]) and why a verifier could not be configured
+//! ([`ConfigError`]).
+//!
+//! Every variant has a stable machine-readable [`code`](Error::code) and a `Display`
+//! message that says what happened and what to do. Errors are `Copy`, hold no strings from
+//! the token and no foreign types, so they can be logged and matched freely.
+
+use core::fmt;
+
+/// The largest number of key versions one [`Verifier`](crate::Verifier) holds.
+pub const MAX_KEY_VERSIONS: usize = 8;
+
+/// One of the three dot-separated segments of a compact JWT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Segment {
+    /// The first segment: the JOSE header.
+    Header,
+    /// The second segment: the claims.
+    Payload,
+    /// The third segment: the signature.
+    Signature,
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Segment::Header => "header",
+            Segment::Payload => "payload",
+            Segment::Signature => "signature",
+        })
+    }
+}
+
+/// What is wrong with the token's compact serialization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenDefect {
+    /// The token does not have exactly three segments.
+    SegmentCount {
+        /// How many dot-separated segments it has.
+        found: usize,
+    },
+    /// A segment is empty.
+    EmptySegment {
+        /// Which one.
+        segment: Segment,
+    },
+    /// A segment is not strict unpadded base64url: padding, whitespace, `+` or `/`,
+    /// an impossible length or non-zero trailing bits.
+    Base64 {
+        /// Which one.
+        segment: Segment,
+    },
+}
+
+/// What is wrong with the JSON of the header or the claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonDefect {
+    /// The decoded segment is not UTF-8.
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The JSON text is not an object.
+    NotAnObject,
+    /// The JSON grammar is broken here.
+    Syntax {
+        /// Byte offset in the decoded segment.
+        offset: usize,
+    },
+    /// A `\u` escape names half of a surrogate pair.
+    UnpairedSurrogate {
+        /// Byte offset in the decoded segment.
+        offset: usize,
+    },
+    /// Something other than whitespace follows the object.
+    TrailingData {
+        /// Byte offset in the decoded segment.
+        offset: usize,
+    },
+    /// The same member name appears twice (compared after unescaping).
+    DuplicateMember {
+        /// Byte offset of the second occurrence.
+        offset: usize,
+    },
+    /// The object has more members than the reader accepts.
+    TooManyMembers {
+        /// The bound.
+        max: usize,
+    },
+    /// Nesting deeper than the reader tracks (only reachable past the token size bound).
+    NestingTooDeep {
+        /// The bound.
+        max: usize,
+    },
+    /// A required member is absent.
+    MissingMember {
+        /// Its name.
+        name: &'static str,
+    },
+    /// A member has the wrong JSON type.
+    WrongType {
+        /// Its name.
+        name: &'static str,
+        /// What it should be.
+        expected: &'static str,
+        /// What it is.
+        found: &'static str,
+    },
+    /// A member's value is out of range (a key version of 0, a negative timestamp, ...).
+    OutOfRange {
+        /// Its name.
+        name: &'static str,
+    },
+    /// The claim is present under two spellings (`ProductCode` and `productCode`), or under
+    /// a case variant of its name: a parser that picks the other one would disagree.
+    AmbiguousMember {
+        /// The claim, by its documented name.
+        name: &'static str,
+    },
+}
+
+impl fmt::Display for JsonDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonDefect::NotUtf8 { offset } => write!(f, "it is not UTF-8 (byte {offset})"),
+            JsonDefect::NotAnObject => f.write_str("it is not a JSON object"),
+            JsonDefect::Syntax { offset } => write!(f, "invalid JSON at byte {offset}"),
+            JsonDefect::UnpairedSurrogate { offset } => {
+                write!(f, "unpaired UTF-16 surrogate escape at byte {offset}")
+            }
+            JsonDefect::TrailingData { offset } => {
+                write!(f, "data after the object at byte {offset}")
+            }
+            JsonDefect::DuplicateMember { offset } => {
+                write!(f, "a member name repeats at byte {offset}")
+            }
+            JsonDefect::TooManyMembers { max } => write!(f, "more than {max} members"),
+            JsonDefect::NestingTooDeep { max } => write!(f, "nesting deeper than {max} levels"),
+            JsonDefect::MissingMember { name } => write!(f, "`{name}` is missing"),
+            JsonDefect::WrongType {
+                name,
+                expected,
+                found,
+            } => write!(f, "`{name}` is {found}, expected {expected}"),
+            JsonDefect::OutOfRange { name } => write!(f, "`{name}` is out of range"),
+            JsonDefect::AmbiguousMember { name } => write!(
+                f,
+                "`{name}` appears under more than one spelling, so its value is ambiguous"
+            ),
+        }
+    }
+}
+
+/// A JOSE `alg` value this crate refuses. RegisterUsage tokens are always `PS256`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// `none`: an unsigned token.
+    None,
+    /// An HMAC algorithm (`HS256`, `HS384`, `HS512`): the key-confusion attack.
+    Hmac,
+    /// RSASSA-PKCS1-v1_5 (`RS256`, `RS384`, `RS512`).
+    RsaPkcs1,
+    /// RSASSA-PSS with another hash (`PS384`, `PS512`).
+    RsaPssOtherHash,
+    /// Elliptic-curve or EdDSA algorithms.
+    EllipticCurve,
+    /// Anything else, including case variants such as `ps256`.
+    Other,
+}
+
+impl Algorithm {
+    pub(crate) fn classify(name: &str) -> Self {
+        match name {
+            "none" => Algorithm::None,
+            "HS256" | "HS384" | "HS512" => Algorithm::Hmac,
+            "RS256" | "RS384" | "RS512" => Algorithm::RsaPkcs1,
+            "PS384" | "PS512" => Algorithm::RsaPssOtherHash,
+            "ES256" | "ES384" | "ES512" | "ES256K" | "EdDSA" | "Ed25519" | "Ed448" => {
+                Algorithm::EllipticCurve
+            }
+            _ => Algorithm::Other,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Algorithm::None => "`none` (an unsigned token)",
+            Algorithm::Hmac => "an HMAC algorithm (HS*)",
+            Algorithm::RsaPkcs1 => "RSASSA-PKCS1-v1_5 (RS*)",
+            Algorithm::RsaPssOtherHash => "RSASSA-PSS with SHA-384 or SHA-512",
+            Algorithm::EllipticCurve => "an elliptic-curve algorithm",
+            Algorithm::Other => "an unknown algorithm",
+        })
+    }
+}
+
+/// A header parameter this crate refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HeaderParameter {
+    /// `crit`: extensions the verifier would be obliged to understand.
+    Crit,
+    /// `b64` (RFC 7797): an unencoded payload.
+    B64,
+    /// `typ` with a value other than `JWT`.
+    Typ,
+}
+
+impl fmt::Display for HeaderParameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HeaderParameter::Crit => "`crit`",
+            HeaderParameter::B64 => "`b64`",
+            HeaderParameter::Typ => "a `typ` other than `JWT`",
+        })
+    }
+}
+
+/// Why the signature does not verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureDefect {
+    /// The signature is not exactly as long as the key's modulus.
+    Length {
+        /// Decoded length in bytes.
+        found: usize,
+        /// The modulus length in bytes.
+        expected: usize,
+    },
+    /// The signature, read as an integer, is not below the modulus.
+    NotReduced,
+    /// The RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt) check failed: the token was
+    /// altered, signed with another key, or signed with other PSS parameters.
+    Mismatch,
+}
+
+/// The set of key versions a verifier holds, for error messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyVersions {
+    versions: [u32; MAX_KEY_VERSIONS],
+    len: usize,
+}
+
+impl KeyVersions {
+    pub(crate) fn new(all: impl Iterator<Item = u32>) -> Self {
+        let mut set = Self {
+            versions: [0; MAX_KEY_VERSIONS],
+            len: 0,
+        };
+        for (slot, version) in set.versions.iter_mut().zip(all) {
+            *slot = version;
+            set.len = set.len.saturating_add(1);
+        }
+        set
+    }
+
+    /// The versions, in the order they were configured.
+    pub fn as_slice(&self) -> &[u32] {
+        self.versions.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl fmt::Display for KeyVersions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, version) in self.as_slice().iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{version}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a token was rejected. Match on it, or print it: the message says what to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The token is longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN); nothing else was read.
+    TokenTooLarge {
+        /// Its length in bytes.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// The token is not three strict base64url segments.
+    MalformedToken {
+        /// What is wrong.
+        defect: TokenDefect,
+    },
+    /// The header is not the JSON object it should be.
+    MalformedHeader {
+        /// What is wrong.
+        defect: JsonDefect,
+    },
+    /// The header names an algorithm other than `PS256`.
+    UnsupportedAlgorithm {
+        /// Which kind of algorithm.
+        found: Algorithm,
+    },
+    /// The header carries a parameter this verifier refuses.
+    UnsupportedHeader {
+        /// Which one.
+        parameter: HeaderParameter,
+    },
+    /// No key is configured for the `PublicKeyVersion` the caller sent.
+    UnknownKeyVersion {
+        /// The version the caller asked for.
+        requested: u32,
+        /// The versions that are configured.
+        configured: KeyVersions,
+    },
+    /// The signature does not verify with the key for the requested version.
+    BadSignature {
+        /// Why.
+        defect: SignatureDefect,
+    },
+    /// The signature verified but the claims are not valid RegisterUsage claims.
+    MalformedClaims {
+        /// What is wrong.
+        defect: JsonDefect,
+    },
+    /// The token's `PublicKeyVersion` is not the version whose key verified it.
+    KeyVersionMismatch {
+        /// The version the caller sent (and whose key verified the signature).
+        expected: u32,
+        /// The version in the token.
+        found: u32,
+    },
+    /// The token was issued for another product.
+    ProductCodeMismatch,
+    /// The token's nonce is not the one the caller sent: a replayed token.
+    NonceMismatch,
+    /// The caller sent a nonce but the token carries none.
+    NonceMissing,
+    /// The caller declared it sent no nonce, but the token carries one.
+    UnexpectedNonce,
+}
+
+impl Error {
+    /// A stable, machine-readable code for this kind of rejection, such as `bad_signature`.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Error::TokenTooLarge { .. } => "token_too_large",
+            Error::MalformedToken { .. } => "malformed_token",
+            Error::MalformedHeader { .. } => "malformed_header",
+            Error::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Error::UnsupportedHeader { .. } => "unsupported_header",
+            Error::UnknownKeyVersion { .. } => "unknown_key_version",
+            Error::BadSignature { .. } => "bad_signature",
+            Error::MalformedClaims { .. } => "malformed_claims",
+            Error::KeyVersionMismatch { .. } => "key_version_mismatch",
+            Error::ProductCodeMismatch => "product_code_mismatch",
+            Error::NonceMismatch => "nonce_mismatch",
+            Error::NonceMissing => "nonce_missing",
+            Error::UnexpectedNonce => "unexpected_nonce",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::TokenTooLarge { len, max } => write!(
+                f,
+                "the token is {len} bytes, more than the {max} any RegisterUsage token needs; \
+                 pass the `Signature` field of the RegisterUsage response, nothing else"
+            ),
+            Error::MalformedToken { defect } => {
+                f.write_str("the token is not a compact JWT: ")?;
+                match defect {
+                    TokenDefect::SegmentCount { found } => {
+                        write!(f, "it has {found} dot-separated segments instead of 3")?
+                    }
+                    TokenDefect::EmptySegment { segment } => write!(f, "its {segment} is empty")?,
+                    TokenDefect::Base64 { segment } => {
+                        write!(f, "its {segment} is not strict unpadded base64url")?
+                    }
+                }
+                f.write_str(
+                    "; pass the `Signature` field of the RegisterUsage response unchanged \
+                     (no quotes, whitespace or padding)",
+                )
+            }
+            Error::MalformedHeader { defect } => write!(
+                f,
+                "the token header is malformed ({defect}); this is not a RegisterUsage token"
+            ),
+            Error::UnsupportedAlgorithm { found } => write!(
+                f,
+                "the token is signed with {found}, but RegisterUsage tokens are PS256; \
+                 refuse it: it did not come from AWS Marketplace"
+            ),
+            Error::UnsupportedHeader { parameter } => write!(
+                f,
+                "the token header carries {parameter}, which RegisterUsage tokens never do; \
+                 refuse it"
+            ),
+            Error::UnknownKeyVersion {
+                requested,
+                configured,
+            } => write!(
+                f,
+                "no public key is configured for key version {requested} (configured: \
+                 {configured}); send a PublicKeyVersion you have a key for, or add the key \
+                 AWS Marketplace gave you for version {requested}"
+            ),
+            Error::BadSignature { defect } => {
+                f.write_str("the token's signature is not valid for the configured key: ")?;
+                match defect {
+                    SignatureDefect::Length { found, expected } => {
+                        write!(f, "it is {found} bytes, the key needs {expected}")?
+                    }
+                    SignatureDefect::NotReduced => f.write_str("it is not below the modulus")?,
+                    SignatureDefect::Mismatch => f.write_str("PS256 verification failed")?,
+                }
+                f.write_str(
+                    "; the token was altered or not issued by AWS Marketplace for this product \
+                     (check that the key is the one for this product and version)",
+                )
+            }
+            Error::MalformedClaims { defect } => write!(
+                f,
+                "the token is signed but its claims are not RegisterUsage claims ({defect})"
+            ),
+            Error::KeyVersionMismatch { expected, found } => write!(
+                f,
+                "the token says key version {found} but was verified with the key for version \
+                 {expected}; refuse it"
+            ),
+            Error::ProductCodeMismatch => f.write_str(
+                "the token was issued for another product code; check the product code you \
+                 configured, otherwise refuse it",
+            ),
+            Error::NonceMismatch => f.write_str(
+                "the token's nonce is not the one sent with this RegisterUsage call: it is a \
+                 replayed token; refuse it",
+            ),
+            Error::NonceMissing => f.write_str(
+                "a nonce was sent but the token carries none: it answers another request; \
+                 refuse it",
+            ),
+            Error::UnexpectedNonce => f.write_str(
+                "the token carries a nonce but this call declared none was sent; pass the \
+                 nonce you sent to `verify`",
+            ),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// What is wrong with a public key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyDefect {
+    /// The PEM text is not a single well-formed PEM block.
+    Pem,
+    /// The PEM label is not `PUBLIC KEY` or `RSA PUBLIC KEY`.
+    PemLabel,
+    /// The PEM block or DER holds a private key; configure the public key only.
+    PrivateKey,
+    /// The DER is neither an SPKI nor a PKCS#1 RSA public key.
+    Der,
+    /// The SPKI algorithm is neither rsaEncryption nor id-RSASSA-PSS.
+    NotRsa,
+    /// The id-RSASSA-PSS parameters are not SHA-256, MGF1-SHA-256, salt 32.
+    PssParameters,
+    /// The public exponent is even, below 3 or above 2^33 - 1.
+    Exponent,
+    /// The modulus is even or otherwise not an RSA modulus.
+    Modulus,
+    /// The modulus is longer than [`MAX_KEY_BITS`](crate::MAX_KEY_BITS).
+    TooLarge {
+        /// Its size in bits.
+        bits: usize,
+    },
+}
+
+/// A key whose private half is public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KnownKey {
+    /// The key in AWS's documentation example ("Replace with your public key"): the
+    /// jwt.io RSA sample key, whose private key is published.
+    AwsDocumentationSample,
+    /// One of this crate's own test keys in `keys/`, whose private keys are in the
+    /// repository.
+    CrateTestKey,
+}
+
+/// What is wrong with a product code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProductCodeDefect {
+    /// It is empty.
+    Empty,
+    /// It is longer than 255 characters.
+    TooLong {
+        /// Its length.
+        len: usize,
+    },
+    /// It has a character outside `[-a-zA-Z0-9/=:_.@]`.
+    Character {
+        /// Byte offset of the first one.
+        offset: usize,
+    },
+}
+
+/// What is wrong with a nonce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NonceDefect {
+    /// It is empty, which protects against nothing.
+    Empty,
+    /// It is longer than the 255 characters RegisterUsage accepts.
+    TooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+}
+
+/// A mistake in configuring a verifier: a key, product code or nonce that cannot be used.
+/// These are the seller's to fix, not the token's fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The key could not be read.
+    InvalidKey {
+        /// Why.
+        defect: KeyDefect,
+    },
+    /// The key is shorter than [`MIN_KEY_BITS`](crate::MIN_KEY_BITS).
+    WeakKey {
+        /// Its size in bits.
+        bits: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// The key's private half is public: anyone can mint tokens it accepts.
+    CompromisedKey {
+        /// Which key it is.
+        key: KnownKey,
+    },
+    /// The product code is not a valid AWS Marketplace product code.
+    InvalidProductCode {
+        /// Why.
+        defect: ProductCodeDefect,
+    },
+    /// The nonce cannot be sent to RegisterUsage.
+    InvalidNonce {
+        /// Why.
+        defect: NonceDefect,
+    },
+    /// Key versions start at 1.
+    InvalidKeyVersion {
+        /// The version given.
+        version: u32,
+    },
+    /// The same key version was configured twice.
+    DuplicateKeyVersion {
+        /// The version.
+        version: u32,
+    },
+    /// No key, or more than [`MAX_KEY_VERSIONS`] keys, were configured.
+    KeyCount {
+        /// How many were given.
+        found: usize,
+    },
+}
+
+impl ConfigError {
+    /// A stable, machine-readable code for this kind of mistake, such as `weak_key`.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            ConfigError::InvalidKey { .. } => "invalid_key",
+            ConfigError::WeakKey { .. } => "weak_key",
+            ConfigError::CompromisedKey { .. } => "compromised_key",
+            ConfigError::InvalidProductCode { .. } => "invalid_product_code",
+            ConfigError::InvalidNonce { .. } => "invalid_nonce",
+            ConfigError::InvalidKeyVersion { .. } => "invalid_key_version",
+            ConfigError::DuplicateKeyVersion { .. } => "duplicate_key_version",
+            ConfigError::KeyCount { .. } => "key_count",
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::InvalidKey { defect } => {
+                f.write_str("the public key cannot be used: ")?;
+                match defect {
+                    KeyDefect::Pem => f.write_str(
+                        "it is not a well-formed PEM block; paste the key exactly as AWS \
+                         Marketplace gave it, BEGIN and END lines included",
+                    ),
+                    KeyDefect::PemLabel => {
+                        f.write_str("its PEM label is neither `PUBLIC KEY` nor `RSA PUBLIC KEY`")
+                    }
+                    KeyDefect::PrivateKey => f.write_str(
+                        "it is a private key; configure only the public key (and keep the \
+                         private key out of your container)",
+                    ),
+                    KeyDefect::Der => f.write_str(
+                        "its DER is neither a SubjectPublicKeyInfo nor a PKCS#1 RSA public key",
+                    ),
+                    KeyDefect::NotRsa => f.write_str("it is not an RSA key"),
+                    KeyDefect::PssParameters => f.write_str(
+                        "its RSASSA-PSS parameters are not SHA-256, MGF1-SHA-256 and a 32-byte \
+                         salt, so it cannot verify PS256",
+                    ),
+                    KeyDefect::Exponent => {
+                        f.write_str("its public exponent is even, below 3 or above 2^33-1")
+                    }
+                    KeyDefect::Modulus => f.write_str("its modulus is not a valid RSA modulus"),
+                    KeyDefect::TooLarge { bits } => write!(
+                        f,
+                        "it has {bits} bits; keys above {} bits are not accepted",
+                        crate::MAX_KEY_BITS
+                    ),
+                }
+            }
+            ConfigError::WeakKey { bits, min } => write!(
+                f,
+                "the public key has {bits} bits, below the {min}-bit minimum; this is not a \
+                 key AWS Marketplace issues for a product"
+            ),
+            ConfigError::CompromisedKey { key } => match key {
+                KnownKey::AwsDocumentationSample => f.write_str(
+                    "this is the sample key from AWS's documentation (the jwt.io sample key); \
+                     its private key is public, so anyone could mint tokens it accepts. Use \
+                     the public key AWS Marketplace gave you for your product",
+                ),
+                KnownKey::CrateTestKey => f.write_str(
+                    "this is one of register-usage-jwt's own test keys; their private keys \
+                     are published. Use the public key AWS Marketplace gave you for your \
+                     product (tests and demos may opt in with \
+                     KeyPolicy::DangerouslyAllowPublishedTestKeys)",
+                ),
+            },
+            ConfigError::InvalidProductCode { defect } => {
+                f.write_str("the product code is invalid: ")?;
+                match defect {
+                    ProductCodeDefect::Empty => f.write_str("it is empty"),
+                    ProductCodeDefect::TooLong { len } => {
+                        write!(f, "it has {len} characters, more than 255")
+                    }
+                    ProductCodeDefect::Character { offset } => {
+                        write!(f, "byte {offset} is outside [-a-zA-Z0-9/=:_.@]")
+                    }
+                }?;
+                f.write_str("; use the product code AWS Marketplace shows for your product")
+            }
+            ConfigError::InvalidNonce { defect } => match defect {
+                NonceDefect::Empty => f.write_str(
+                    "the nonce is empty; send a fresh random nonce with each RegisterUsage call",
+                ),
+                NonceDefect::TooLong { chars } => write!(
+                    f,
+                    "the nonce has {chars} characters; RegisterUsage accepts at most 255"
+                ),
+            },
+            ConfigError::InvalidKeyVersion { version } => {
+                write!(f, "key version {version} is invalid; versions start at 1")
+            }
+            ConfigError::DuplicateKeyVersion { version } => write!(
+                f,
+                "key version {version} is configured twice; give each version one key"
+            ),
+            ConfigError::KeyCount { found } => write!(
+                f,
+                "{found} keys were configured; configure between 1 and {MAX_KEY_VERSIONS}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ConfigError {}

@@ -1,0 +1,42 @@
+//! Narrow entry points into the internal parsers, for the fuzz targets only.
+//!
+//! Enabled by the `fuzzing` feature; not part of the stable API.
+
+use crate::error::{Error, SignatureDefect};
+use crate::key::PublicKey;
+
+/// Runs the header check on decoded header bytes.
+///
+/// # Errors
+/// As the header step of [`Verifier::verify`](crate::Verifier::verify).
+pub fn check_header(header: &[u8]) -> Result<(), Error> {
+    crate::header::check(header)
+}
+
+/// Parses decoded claims bytes and reports whether they are well formed.
+///
+/// # Errors
+/// [`Error::MalformedClaims`].
+pub fn parse_claims(payload: &[u8]) -> Result<(), Error> {
+    crate::claims::Claims::parse(payload).map(|_| ())
+}
+
+/// The crate's own RSASSA-PSS verification of `message` (hashed here) under `key`.
+///
+/// # Errors
+/// Why the signature does not verify.
+pub fn verify_pss(
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureDefect> {
+    use sha2::Digest;
+    if signature.len() != key.signature_len() {
+        return Err(SignatureDefect::Length {
+            found: signature.len(),
+            expected: key.signature_len(),
+        });
+    }
+    let hash: [u8; 32] = sha2::Sha256::digest(message).into();
+    key.verify_pss(&hash, signature)
+}

@@ -1,0 +1,276 @@
+//! Public keys: loading from PEM or DER, refusing weak and publicly known keys, and
+//! preparing the modulus once for every token that follows.
+
+use core::fmt;
+
+use rsa::pkcs1::der::asn1::Any;
+use rsa::pkcs1::der::{Decode, pem};
+use rsa::pkcs1::{RsaPssParams, TrailerField};
+
+type RsaPssParamsOwned = RsaPssParams<Any>;
+use rsa::pkcs8::ObjectIdentifier;
+use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ConfigError, KeyDefect, KnownKey};
+use crate::known_keys;
+use crate::pss::{self, PreparedModulus};
+
+/// The smallest modulus accepted, in bits.
+pub const MIN_KEY_BITS: usize = 2048;
+/// The largest modulus accepted, in bits. Real RegisterUsage keys are 3072 bits.
+pub const MAX_KEY_BITS: usize = 4096;
+
+/// The largest DER public key this crate reads: a 4096-bit SPKI with full PSS parameters
+/// is under 700 bytes.
+const MAX_DER_LEN: usize = 2048;
+
+const RSA_ENCRYPTION: ObjectIdentifier = rsa::pkcs1::ALGORITHM_OID;
+const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const ID_MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
+const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+
+/// Which keys [`PublicKey`] loading accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyPolicy {
+    /// Production: refuse keys under 2048 bits and keys whose private half is public.
+    #[default]
+    Production,
+    /// **Insecure.** Also accept this crate's own test keys (in `keys/`), whose private
+    /// halves are published, so anyone can mint tokens they accept. For tests and demos
+    /// only; never ship a container configured this way. The AWS documentation's sample key
+    /// stays refused.
+    DangerouslyAllowPublishedTestKeys,
+}
+
+/// An RSA public key that verifies RegisterUsage tokens, prepared once.
+///
+/// Loading checks the key (2048 to 4096 bits, a sane exponent, not publicly known) and
+/// precomputes its Montgomery parameters, so verifying a token does no key work.
+#[derive(Clone)]
+pub struct PublicKey {
+    modulus: PreparedModulus,
+    modulus_bits: usize,
+    exponent: u64,
+    fingerprint: [u8; 32],
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("bits", &self.modulus_bits)
+            .field("exponent", &self.exponent)
+            .field("fingerprint", &Fingerprint(&self.fingerprint))
+            .finish()
+    }
+}
+
+struct Fingerprint<'a>(&'a [u8; 32]);
+
+impl fmt::Debug for Fingerprint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl PublicKey {
+    /// Reads a PEM public key: `BEGIN PUBLIC KEY` (SubjectPublicKeyInfo, rsaEncryption or
+    /// id-RSASSA-PSS) or `BEGIN RSA PUBLIC KEY` (PKCS#1).
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidKey`], [`ConfigError::WeakKey`] or
+    /// [`ConfigError::CompromisedKey`].
+    pub fn from_pem(pem: &str) -> Result<Self, ConfigError> {
+        Self::from_pem_with_policy(pem, KeyPolicy::Production)
+    }
+
+    /// Reads a DER public key: SubjectPublicKeyInfo or PKCS#1 `RSAPublicKey`.
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_pem`].
+    pub fn from_der(der: &[u8]) -> Result<Self, ConfigError> {
+        Self::from_der_with_policy(der, KeyPolicy::Production)
+    }
+
+    /// [`PublicKey::from_pem`] under an explicit [`KeyPolicy`].
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_pem`].
+    pub fn from_pem_with_policy(pem: &str, policy: KeyPolicy) -> Result<Self, ConfigError> {
+        let invalid = |defect| ConfigError::InvalidKey { defect };
+        let pem = pem.trim().as_bytes();
+        let label = pem::decode_label(pem).map_err(|_| invalid(KeyDefect::Pem))?;
+        let mut buffer = [0u8; MAX_DER_LEN];
+        let (_, der) = pem::decode(pem, &mut buffer).map_err(|_| invalid(KeyDefect::Pem))?;
+        match label {
+            "PUBLIC KEY" => Self::from_spki(der, policy),
+            "RSA PUBLIC KEY" => Self::from_pkcs1(der, policy),
+            label if label.contains("PRIVATE") => Err(invalid(KeyDefect::PrivateKey)),
+            _ => Err(invalid(KeyDefect::PemLabel)),
+        }
+    }
+
+    /// [`PublicKey::from_der`] under an explicit [`KeyPolicy`].
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_pem`].
+    pub fn from_der_with_policy(der: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
+        match Self::from_spki(der, policy) {
+            Err(ConfigError::InvalidKey {
+                defect: KeyDefect::Der,
+            }) => Self::from_pkcs1(der, policy),
+            other => other,
+        }
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.modulus_bits
+    }
+
+    /// The signature length in bytes: `ceil(bits / 8)`.
+    pub fn signature_len(&self) -> usize {
+        self.modulus_bits.div_ceil(8)
+    }
+
+    /// The SHA-256 of the modulus (big-endian, no leading zeros): the same for every
+    /// encoding of the key.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
+    }
+
+    pub(crate) fn verify_pss(
+        &self,
+        message_hash: &[u8; 32],
+        signature: &[u8],
+    ) -> Result<(), crate::error::SignatureDefect> {
+        pss::verify(
+            &self.modulus,
+            self.modulus_bits,
+            self.exponent,
+            message_hash,
+            signature,
+        )
+    }
+
+    fn from_spki(der: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
+        let invalid = |defect| ConfigError::InvalidKey { defect };
+        let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| invalid(KeyDefect::Der))?;
+        match spki.algorithm.oid {
+            RSA_ENCRYPTION => {
+                // RFC 3279: the parameters are NULL (absent is tolerated by many encoders).
+                if let Some(params) = spki.algorithm.parameters {
+                    if !params.is_null() {
+                        return Err(invalid(KeyDefect::Der));
+                    }
+                }
+            }
+            ID_RSASSA_PSS => {
+                if let Some(params) = spki.algorithm.parameters {
+                    check_pss_parameters(params)?;
+                }
+            }
+            _ => return Err(invalid(KeyDefect::NotRsa)),
+        }
+        let key = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(invalid(KeyDefect::Der))?;
+        Self::from_pkcs1(key, policy)
+    }
+
+    fn from_pkcs1(der: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
+        let invalid = |defect| ConfigError::InvalidKey { defect };
+        let key =
+            rsa::pkcs1::RsaPublicKeyRef::from_der(der).map_err(|_| invalid(KeyDefect::Der))?;
+        let modulus = strip_leading_zeros(key.modulus.as_bytes());
+        let exponent = strip_leading_zeros(key.public_exponent.as_bytes());
+
+        let fingerprint: [u8; 32] = Sha256::digest(modulus).into();
+        if let Some(known) = known_keys::lookup(&fingerprint) {
+            let allowed = known == KnownKey::CrateTestKey
+                && policy == KeyPolicy::DangerouslyAllowPublishedTestKeys;
+            if !allowed {
+                return Err(ConfigError::CompromisedKey { key: known });
+            }
+        }
+
+        let modulus_bits = bit_length(modulus);
+        if modulus_bits > MAX_KEY_BITS {
+            return Err(invalid(KeyDefect::TooLarge { bits: modulus_bits }));
+        }
+        if modulus_bits < MIN_KEY_BITS {
+            return Err(ConfigError::WeakKey {
+                bits: modulus_bits,
+                min: MIN_KEY_BITS,
+            });
+        }
+        let exponent = exponent_value(exponent).ok_or(invalid(KeyDefect::Exponent))?;
+        // Let `rsa` apply its own public-key checks as well (odd modulus, e < n, ...).
+        let n = rsa::BoxedUint::from_be_slice_vartime(modulus);
+        let e = rsa::BoxedUint::from(exponent);
+        let reference = rsa::PublicKey::new_with_size_limits(n, e, MIN_KEY_BITS..=MAX_KEY_BITS)
+            .map_err(|_| invalid(KeyDefect::Modulus))?;
+        debug_assert_eq!(reference.size(), modulus_bits.div_ceil(8));
+        let modulus = PreparedModulus::new(modulus).ok_or(invalid(KeyDefect::Modulus))?;
+        Ok(Self {
+            modulus,
+            modulus_bits,
+            exponent,
+            fingerprint,
+        })
+    }
+}
+
+/// Refuses id-RSASSA-PSS parameters that do not describe PS256.
+fn check_pss_parameters(params: rsa::pkcs8::der::AnyRef<'_>) -> Result<(), ConfigError> {
+    let wrong = ConfigError::InvalidKey {
+        defect: KeyDefect::PssParameters,
+    };
+    // The borrowed form only decodes 'static input, so decode the (small) owned form.
+    let params: RsaPssParamsOwned = params.decode_as().map_err(|_| wrong)?;
+    let sha256_params_ok = |p: &Option<Any>| p.as_ref().is_none_or(|p| p.is_null());
+    let ok = params.hash.oid == ID_SHA256
+        && sha256_params_ok(&params.hash.parameters)
+        && params.mask_gen.oid == ID_MGF1
+        && params.mask_gen.parameters.as_ref().is_some_and(|mgf_hash| {
+            mgf_hash.oid == ID_SHA256 && sha256_params_ok(&mgf_hash.parameters)
+        })
+        && params.salt_len == 32
+        && params.trailer_field == TrailerField::BC;
+    if ok { Ok(()) } else { Err(wrong) }
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or(&[])
+}
+
+fn bit_length(big_endian: &[u8]) -> usize {
+    match big_endian.first() {
+        None => 0,
+        Some(&top) => big_endian
+            .len()
+            .saturating_sub(1)
+            .saturating_mul(8)
+            .saturating_add(8usize.saturating_sub(top.leading_zeros() as usize)),
+    }
+}
+
+/// The exponent as a number, if it is odd and within `3..=2^33 - 1` (the range `rsa`
+/// accepts, restricted to odd values since an even exponent is never an RSA key).
+fn exponent_value(big_endian: &[u8]) -> Option<u64> {
+    if big_endian.len() > 8 {
+        return None;
+    }
+    let mut value = 0u64;
+    for &byte in big_endian {
+        value = (value << 8) | u64::from(byte);
+    }
+    (value >= 3 && value < (1 << 33) && value % 2 == 1).then_some(value)
+}

@@ -1,0 +1,250 @@
+//! The verifier: configured once with a product code and keys, then checks tokens.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::claims::Claims;
+use crate::error::{
+    ConfigError, Error, JsonDefect, KeyVersions, MAX_KEY_VERSIONS, NonceDefect, ProductCodeDefect,
+    SignatureDefect,
+};
+use crate::header;
+use crate::key::PublicKey;
+use crate::registration::{MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, Registration};
+use crate::token::{DecodedToken, MAX_DECODED_LEN};
+
+/// The nonce sent with a RegisterUsage call: 1 to 255 characters of any Unicode.
+///
+/// Send a fresh random nonce with every call and verify the answer against it; that is
+/// what makes a captured token useless to anyone else.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Nonce<'a>(&'a str);
+
+impl<'a> Nonce<'a> {
+    /// Checks that `nonce` can be sent to RegisterUsage.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidNonce`] when it is empty or longer than 255 characters.
+    pub fn new(nonce: &'a str) -> Result<Self, ConfigError> {
+        let chars = nonce.chars().count();
+        let defect = if chars == 0 {
+            NonceDefect::Empty
+        } else if chars > MAX_NONCE_CHARS {
+            NonceDefect::TooLong { chars }
+        } else {
+            return Ok(Self(nonce));
+        };
+        Err(ConfigError::InvalidNonce { defect })
+    }
+
+    /// The nonce text.
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl fmt::Debug for Nonce<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Nonce").field(&self.0).finish()
+    }
+}
+
+/// Checks a product code against the pattern and length RegisterUsage documents:
+/// 1 to 255 characters of `[-a-zA-Z0-9/=:_.@]`.
+fn check_product_code(code: &str) -> Result<(), ConfigError> {
+    let invalid = |defect| ConfigError::InvalidProductCode { defect };
+    if code.is_empty() {
+        return Err(invalid(ProductCodeDefect::Empty));
+    }
+    if let Some(offset) = code
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b"-/=:_.@".contains(&b)))
+    {
+        return Err(invalid(ProductCodeDefect::Character { offset }));
+    }
+    if code.len() > MAX_PRODUCT_CODE_LEN {
+        return Err(invalid(ProductCodeDefect::TooLong { len: code.len() }));
+    }
+    Ok(())
+}
+
+/// Verifies RegisterUsage tokens for one product.
+///
+/// Build it once at start-up with the product code and the public key(s) AWS Marketplace
+/// gave you, by key version; then call [`verify`](Self::verify) with each token. It holds
+/// no interior state and is `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    product_code: heapless::String<MAX_PRODUCT_CODE_LEN>,
+    keys: Vec<(u32, PublicKey)>,
+}
+
+impl Verifier {
+    /// A verifier for `product_code` with one key per `PublicKeyVersion`.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidProductCode`], [`ConfigError::InvalidKeyVersion`] for version 0,
+    /// [`ConfigError::DuplicateKeyVersion`], or [`ConfigError::KeyCount`] for no keys or more
+    /// than [`MAX_KEY_VERSIONS`].
+    pub fn new(
+        product_code: &str,
+        keys: impl IntoIterator<Item = (u32, PublicKey)>,
+    ) -> Result<Self, ConfigError> {
+        check_product_code(product_code)?;
+        let mut stored = heapless::String::new();
+        stored
+            .push_str(product_code)
+            .map_err(|_| ConfigError::InvalidProductCode {
+                defect: ProductCodeDefect::TooLong {
+                    len: product_code.len(),
+                },
+            })?;
+        let mut configured: Vec<(u32, PublicKey)> = Vec::new();
+        for (version, key) in keys {
+            if version == 0 {
+                return Err(ConfigError::InvalidKeyVersion { version });
+            }
+            if configured.iter().any(|(v, _)| *v == version) {
+                return Err(ConfigError::DuplicateKeyVersion { version });
+            }
+            configured.push((version, key));
+        }
+        if configured.is_empty() || configured.len() > MAX_KEY_VERSIONS {
+            return Err(ConfigError::KeyCount {
+                found: configured.len(),
+            });
+        }
+        Ok(Self {
+            product_code: stored,
+            keys: configured,
+        })
+    }
+
+    /// The product code this verifier accepts.
+    pub fn product_code(&self) -> &str {
+        &self.product_code
+    }
+
+    /// The configured key versions.
+    pub fn key_versions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.keys.iter().map(|(version, _)| *version)
+    }
+
+    /// Verifies `token`, the `Signature` of a RegisterUsage response, for the call that
+    /// sent `key_version` and `nonce`.
+    ///
+    /// # Errors
+    /// The first check that fails, as an [`Error`]; its [`code`](Error::code) is stable.
+    pub fn verify(
+        &self,
+        token: impl AsRef<[u8]>,
+        key_version: u32,
+        nonce: &Nonce<'_>,
+    ) -> Result<Registration, Error> {
+        self.verify_token(token.as_ref(), key_version, Some(nonce.as_str()))
+    }
+
+    /// **Replayable.** Verifies a token from a RegisterUsage call that sent no nonce.
+    ///
+    /// Without a nonce, a token captured from any entitled run verifies forever: anyone who
+    /// has one can answer your container's call with it. Use [`verify`](Self::verify) with
+    /// a fresh random nonce instead. A token that carries a nonce is refused here
+    /// ([`Error::UnexpectedNonce`]).
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    pub fn verify_replayable_without_nonce(
+        &self,
+        token: impl AsRef<[u8]>,
+        key_version: u32,
+    ) -> Result<Registration, Error> {
+        self.verify_token(token.as_ref(), key_version, None)
+    }
+
+    fn key(&self, version: u32) -> Result<&PublicKey, Error> {
+        self.keys
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, key)| key)
+            .ok_or_else(|| Error::UnknownKeyVersion {
+                requested: version,
+                configured: KeyVersions::new(self.key_versions()),
+            })
+    }
+
+    fn verify_token(
+        &self,
+        token: &[u8],
+        key_version: u32,
+        expected_nonce: Option<&str>,
+    ) -> Result<Registration, Error> {
+        // Steps 1 and 2: size, then shape; all three segments decode into this buffer.
+        let mut buffer = [0u8; MAX_DECODED_LEN];
+        let token = DecodedToken::decode(token, &mut buffer)?;
+        // Step 3: the header names PS256 and nothing we refuse.
+        header::check(token.header)?;
+        // Step 4: the key is the one for the version the caller sent, never one the token names.
+        let key = self.key(key_version)?;
+        // Step 5: the signature, over the signing input exactly as received.
+        if token.signature.len() != key.signature_len() {
+            return Err(Error::BadSignature {
+                defect: SignatureDefect::Length {
+                    found: token.signature.len(),
+                    expected: key.signature_len(),
+                },
+            });
+        }
+        let message_hash: [u8; 32] = Sha256::digest(token.signing_input).into();
+        key.verify_pss(&message_hash, token.signature)
+            .map_err(|defect| Error::BadSignature { defect })?;
+        // Step 6: only now is the payload read.
+        let claims = Claims::parse(token.payload)?;
+        // Step 7: the claims echo the request.
+        self.check_claims(&claims, key_version, expected_nonce)?;
+        // Step 8: the registration, built from values already known to be equal.
+        let mut nonce = None;
+        if let Some(expected) = expected_nonce {
+            let mut owned = heapless::String::new();
+            owned.push_str(expected).map_err(|_| Error::NonceMismatch)?;
+            nonce = Some(owned);
+        }
+        Ok(Registration {
+            product_code: self.product_code.clone(),
+            key_version,
+            nonce,
+            issued_at: claims.issued_at,
+            rotation: claims.rotation,
+        })
+    }
+
+    fn check_claims(
+        &self,
+        claims: &Claims<'_>,
+        key_version: u32,
+        expected_nonce: Option<&str>,
+    ) -> Result<(), Error> {
+        let missing = |name| Error::MalformedClaims {
+            defect: JsonDefect::MissingMember { name },
+        };
+        let product_code = claims.product_code.ok_or(missing("ProductCode"))?;
+        let token_version = claims.key_version.ok_or(missing("PublicKeyVersion"))?;
+        if !product_code.decodes_to(&self.product_code) {
+            return Err(Error::ProductCodeMismatch);
+        }
+        if token_version != key_version {
+            return Err(Error::KeyVersionMismatch {
+                expected: key_version,
+                found: token_version,
+            });
+        }
+        match (expected_nonce, claims.nonce) {
+            (Some(expected), Some(found)) if found.decodes_to(expected) => Ok(()),
+            (Some(_), Some(_)) => Err(Error::NonceMismatch),
+            (Some(_), None) => Err(Error::NonceMissing),
+            (None, Some(_)) => Err(Error::UnexpectedNonce),
+            (None, None) => Ok(()),
+        }
+    }
+}

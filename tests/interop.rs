@@ -1,0 +1,115 @@
+//! Tokens minted by independent implementations (python `cryptography` and the `openssl`
+//! command line) by `tests/fixtures/generate.py`, which also checks each expected verdict
+//! with its own reference verifier before writing `tests/fixtures/tokens.json`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use register_usage_jwt::{Error, KeyPolicy, Nonce, PublicKey, Registration, Verifier};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Fixtures {
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    signer: String,
+    key: String,
+    request: Request,
+    token: String,
+    expect: String,
+    claims: Option<Claims>,
+    configured_version: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct Request {
+    product_code: String,
+    key_version: u32,
+    nonce: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+struct Claims {
+    product_code: String,
+    key_version: u32,
+    nonce: Option<String>,
+    issued_at: Option<f64>,
+    rotation: Option<f64>,
+}
+
+fn test_key(stem: &str) -> PublicKey {
+    let pem = std::fs::read_to_string(format!("keys/{stem}.pub.pem")).unwrap();
+    PublicKey::from_pem_with_policy(&pem, KeyPolicy::DangerouslyAllowPublishedTestKeys).unwrap()
+}
+
+fn run(case: &Case) -> Result<Registration, Error> {
+    let version = case.configured_version.unwrap_or(case.request.key_version);
+    let verifier =
+        Verifier::new(&case.request.product_code, [(version, test_key(&case.key))]).unwrap();
+    match &case.request.nonce {
+        Some(nonce) => verifier.verify(
+            &case.token,
+            case.request.key_version,
+            &Nonce::new(nonce).unwrap(),
+        ),
+        None => verifier.verify_replayable_without_nonce(&case.token, case.request.key_version),
+    }
+}
+
+#[test]
+fn every_fixture_gets_its_expected_verdict() {
+    let fixtures: Fixtures =
+        serde_json::from_str(&std::fs::read_to_string("tests/fixtures/tokens.json").unwrap())
+            .unwrap();
+    assert!(fixtures.cases.len() > 150);
+    let mut failures = Vec::new();
+    let mut signers = std::collections::BTreeSet::new();
+    for case in &fixtures.cases {
+        signers.insert(case.signer.clone());
+        match (run(case), case.expect.as_str()) {
+            (Ok(registration), "valid") => {
+                let want = case.claims.as_ref().unwrap();
+                let ok = registration.product_code() == want.product_code
+                    && registration.key_version() == want.key_version
+                    && registration.nonce() == want.nonce.as_deref()
+                    && registration.issued_at().map(|t| t.as_secs_f64()) == want.issued_at
+                    && registration
+                        .public_key_rotation_timestamp()
+                        .map(|t| t.as_secs_f64())
+                        == want.rotation;
+                if !ok {
+                    failures.push(format!(
+                        "{}: got {registration:?}, want {want:?}",
+                        case.name
+                    ));
+                }
+            }
+            (Ok(_), expected) => {
+                failures.push(format!("{}: verified, expected {expected}", case.name))
+            }
+            (Err(error), expected) if error.code() == expected => {
+                // Every message is meant for a person: it is never empty.
+                assert!(!error.to_string().is_empty());
+            }
+            (Err(error), expected) => failures.push(format!(
+                "{}: {} ({error}), expected {expected}",
+                case.name,
+                error.code()
+            )),
+        }
+    }
+    assert!(signers.contains("cryptography") && signers.contains("openssl"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
