@@ -29,8 +29,12 @@
 //!     eprintln!("key version 1 has expired (rotation at {when}): ship the new key");
 //! }
 //!
-//! // Anything else is refused with a typed error and a stable code.
-//! let forged = token.replacen('.', ".e30", 1);
+//! // Anything else is refused with a typed error and a stable code: here, the same
+//! // signature on other claims.
+//! let (header, rest) = token.split_once('.').unwrap();
+//! let signature = rest.split_once('.').unwrap().1;
+//! let other_claims = "eyJwcm9kdWN0Q29kZSI6IjFmc3p2dTUyN3dhb3ZxZXVocGt5eDJiNWQiLCJwdWJsaWNLZXlWZXJzaW9uIjoxfQ";
+//! let forged = format!("{header}.{other_claims}.{signature}");
 //! let error = verifier.verify(&forged, 1, &nonce).unwrap_err();
 //! assert_eq!(error.code(), "bad_signature");
 //! # Ok(())
