@@ -45,6 +45,28 @@ pub enum KeyPolicy {
     DangerouslyAllowPublishedTestKeys,
 }
 
+/// A product key embedded in the seller's binary, already checked when it was compiled.
+///
+/// Made only by `register_usage_jwt_macros::embed_product_key!`, which reads the PEM file
+/// at compile time and fails the build if the key is malformed, weak or publicly known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmbeddedKey {
+    der: &'static [u8],
+}
+
+impl EmbeddedKey {
+    /// For the macro only: `der` must have passed [`PublicKey::from_der`].
+    #[doc(hidden)]
+    pub const fn __checked_at_compile_time(der: &'static [u8]) -> Self {
+        Self { der }
+    }
+
+    /// The key's DER (SubjectPublicKeyInfo or PKCS#1, as it was embedded).
+    pub const fn der(&self) -> &'static [u8] {
+        self.der
+    }
+}
+
 /// An RSA public key that verifies RegisterUsage tokens, prepared once.
 ///
 /// Loading checks the key (2048 to 4096 bits, a sane exponent, not publicly known) and
@@ -95,6 +117,15 @@ impl PublicKey {
     /// As [`PublicKey::from_pem`].
     pub fn from_der(der: &[u8]) -> Result<Self, ConfigError> {
         Self::from_der_with_policy(der, KeyPolicy::Production)
+    }
+
+    /// Prepares a key embedded with `embed_product_key!`. The macro ran the same checks when
+    /// the seller's binary was compiled, so this fails only if the crate versions differ.
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_der`].
+    pub fn from_embedded(key: EmbeddedKey) -> Result<Self, ConfigError> {
+        Self::from_der(key.der)
     }
 
     /// [`PublicKey::from_pem`] under an explicit [`KeyPolicy`].

@@ -82,7 +82,7 @@ pub use error::{
     Algorithm, ConfigError, Error, HeaderParameter, JsonDefect, KeyDefect, KeyVersions, KnownKey,
     MAX_KEY_VERSIONS, NonceDefect, ProductCodeDefect, Segment, SignatureDefect, TokenDefect,
 };
-pub use key::{KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
+pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
 pub use registration::{
     MAX_NONCE_BYTES, MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, Registration, Timestamp,
 };
