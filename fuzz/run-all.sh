@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60) with the dictionary, starting from
+# the committed seeds (fuzz/seeds/<target>/) copied into the working corpus
+# (fuzz/corpus/<target>/, git-ignored). Exits non-zero on the first crash, leak, timeout
+# or out-of-memory; the reproducer is left in fuzz/artifacts/<target>/.
+#
+#   fuzz/run-all.sh 60                 # every target, 60 s each (what CI runs)
+#   fuzz/run-all.sh 600 verify_token   # selected targets only
+#
+# Needs `cargo install cargo-fuzz --locked` and a nightly toolchain.
+set -euo pipefail
+
+seconds="${1:-60}"
+shift || true
+cd "$(dirname "$0")"
+
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+    mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+
+cargo +nightly fuzz build
+
+for target in "${targets[@]}"; do
+    mkdir -p "corpus/$target"
+    if [ -d "seeds/$target" ]; then
+        cp -n "seeds/$target"/* "corpus/$target/" 2>/dev/null || true
+    fi
+    echo "== $target: ${seconds}s"
+    cargo +nightly fuzz run "$target" "corpus/$target" -- \
+        -dict=jwt.dict \
+        -max_total_time="$seconds" \
+        -max_len=9000 \
+        -timeout=10 \
+        -rss_limit_mb=2048 \
+        -print_final_stats=1
+done
+echo "all ${#targets[@]} targets ran ${seconds}s each without a crash"

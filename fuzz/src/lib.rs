@@ -1,0 +1,677 @@
+//! Shared pieces of the fuzz targets: the test keys, the fixed verifier, a deterministic
+//! RNG for the reference signer, reference models of the header and claims rules, and a
+//! structured JSON generator.
+//!
+//! Everything here is test code: it panics freely.
+
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use base64ct::{Base64UrlUnpadded, Encoding};
+use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::RandomizedSigner;
+use sha2::{Digest, Sha256};
+
+/// The product code the fixed verifier is configured with.
+pub const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
+/// The nonce the fixed verifier expects (the one in `tests/fixtures/tokens.json`).
+pub const NONCE: &str = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55";
+
+/// The three test key sizes, configured under key versions 1, 2 and 3 in this order.
+pub const KEY_STEMS: [&str; 3] = ["test-only-rsa2048", "test-only-rsa3072", "test-only-rsa4096"];
+
+const PUBLIC_PEMS: [&str; 3] = [
+    include_str!("../../keys/test-only-rsa2048.pub.pem"),
+    include_str!("../../keys/test-only-rsa3072.pub.pem"),
+    include_str!("../../keys/test-only-rsa4096.pub.pem"),
+];
+const PRIVATE_PEMS: [&str; 3] = [
+    include_str!("../../keys/test-only-rsa2048.key.pem"),
+    include_str!("../../keys/test-only-rsa3072.key.pem"),
+    include_str!("../../keys/test-only-rsa4096.key.pem"),
+];
+
+/// One test key in every form the targets need.
+pub struct TestKey {
+    /// The crate's prepared key.
+    pub ours: PublicKey,
+    /// `rsa`'s public key (the reference verifier).
+    pub reference: rsa::PublicKey,
+    /// `rsa`'s private key (the reference signer).
+    pub private: rsa::PrivateKey,
+}
+
+/// The three test keys (2048, 3072, 4096), parsed once.
+pub fn keys() -> &'static [TestKey; 3] {
+    static KEYS: OnceLock<[TestKey; 3]> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        core::array::from_fn(|i| {
+            let ours = PublicKey::from_pem_with_policy(
+                PUBLIC_PEMS[i],
+                KeyPolicy::DangerouslyAllowPublishedTestKeys,
+            )
+            .expect("test public key");
+            let private = rsa::PrivateKey::from_pkcs8_pem(PRIVATE_PEMS[i]).expect("test private key");
+            let reference = private.to_public_key();
+            TestKey { ours, reference, private }
+        })
+    })
+}
+
+/// The fixed verifier: product `PRODUCT_CODE`, the 2048/3072/4096 test keys as versions 1/2/3.
+pub fn verifier() -> &'static Verifier {
+    static VERIFIER: OnceLock<Verifier> = OnceLock::new();
+    VERIFIER.get_or_init(|| {
+        let keys = keys();
+        Verifier::new(
+            PRODUCT_CODE,
+            [
+                (1, keys[0].ours.clone()),
+                (2, keys[1].ours.clone()),
+                (3, keys[2].ours.clone()),
+            ],
+        )
+        .expect("verifier")
+    })
+}
+
+/// The fixed nonce.
+pub fn nonce() -> Nonce<'static> {
+    Nonce::new(NONCE).expect("nonce")
+}
+
+/// A deterministic RNG (SHA-256 in counter mode) so the reference signer needs no OS
+/// randomness and every input replays exactly.
+pub struct DetRng {
+    seed: [u8; 32],
+    counter: u64,
+}
+
+impl DetRng {
+    /// An RNG seeded by `seed`.
+    pub fn new(seed: &[u8]) -> Self {
+        Self { seed: Sha256::digest(seed).into(), counter: 0 }
+    }
+
+    fn block(&mut self) -> [u8; 32] {
+        self.counter += 1;
+        Sha256::new()
+            .chain_update(self.seed)
+            .chain_update(self.counter.to_be_bytes())
+            .finalize()
+            .into()
+    }
+}
+
+impl rsa::rand_core::TryRng for DetRng {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let b = self.block();
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let b = self.block();
+        Ok(u64::from_be_bytes(b[..8].try_into().expect("8 bytes")))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(32) {
+            let b = self.block();
+            chunk.copy_from_slice(&b[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+impl rsa::rand_core::TryCryptoRng for DetRng {}
+
+/// Signs `message` with PS256 (salt `salt_len`) under test key `index`; `None` when `rsa`
+/// refuses the salt length.
+pub fn sign_pss(index: usize, message: &[u8], salt_len: usize, seed: &[u8]) -> Option<Vec<u8>> {
+    let key = rsa::pss::SigningKey::<Sha256>::new_with_salt_len(
+        keys()[index].private.clone(),
+        salt_len,
+    );
+    let mut rng = DetRng::new(seed);
+    let signature = key.try_sign_with_rng(&mut rng, message).ok()?;
+    Some(rsa::signature::SignatureEncoding::to_vec(&signature))
+}
+
+/// A compact PS256 token over `header` and `payload` (raw JSON bytes), signed with test key
+/// `index`.
+pub fn mint(index: usize, header: &[u8], payload: &[u8], seed: &[u8]) -> String {
+    let signing_input = format!(
+        "{}.{}",
+        Base64UrlUnpadded::encode_string(header),
+        Base64UrlUnpadded::encode_string(payload)
+    );
+    let signature = sign_pss(index, signing_input.as_bytes(), 32, seed).expect("sign");
+    format!("{signing_input}.{}", Base64UrlUnpadded::encode_string(&signature))
+}
+
+/// The reference verdict of `rsa::pss::VerifyingKey::<Sha256>::new` (salt length 32).
+pub fn reference_verify(index: usize, message: &[u8], signature: &[u8]) -> bool {
+    use rsa::signature::Verifier as _;
+    let verifying_key = rsa::pss::VerifyingKey::<Sha256>::new(keys()[index].reference.clone());
+    match rsa::pss::Signature::try_from(signature) {
+        Ok(signature) => verifying_key.verify(message, &signature).is_ok(),
+        Err(_) => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reference models of the JSON rules, on top of serde_json.
+// ---------------------------------------------------------------------------------------
+
+/// The members of a top-level JSON object, in order, duplicates kept.
+pub struct Members(pub Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The most members the crate reads in one object.
+const MAX_MEMBERS: usize = 64;
+
+/// Parses `bytes` as one JSON object with serde_json. `Err(None)` when serde_json cannot
+/// judge (its recursion limit), `Err(Some(()))` when it is not a JSON object.
+fn reference_members(bytes: &[u8]) -> Result<Members, Option<()>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Some(()))?;
+    serde_json::from_str::<Members>(text).map_err(|e| {
+        if e.to_string().contains("recursion limit") { None } else { Some(()) }
+    })
+}
+
+fn no_duplicates(members: &Members) -> bool {
+    members.0.len() <= MAX_MEMBERS
+        && members
+            .0
+            .iter()
+            .enumerate()
+            .all(|(i, (a, _))| members.0[..i].iter().all(|(b, _)| a != b))
+}
+
+/// The claims a token must carry, as the reference model reads them.
+#[derive(Debug, Default, PartialEq)]
+pub struct ModelClaims {
+    pub product_code: Option<String>,
+    pub key_version: Option<u32>,
+    pub nonce: Option<String>,
+}
+
+const CLAIM_SPELLINGS: [&[&str]; 5] = [
+    &["ProductCode", "productCode"],
+    &["PublicKeyVersion", "publicKeyVersion"],
+    &["Nonce", "nonce"],
+    &["PublicKeyRotationTimestamp", "publicKeyRotationTimestamp"],
+    &["iat"],
+];
+
+fn number_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The reference verdict on a decoded claims segment: `Some(Ok(claims))` when it must be
+/// accepted, `Some(Err(()))` when it must be refused, `None` when the model cannot judge.
+pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
+    let members = match reference_members(bytes) {
+        Ok(members) => members,
+        Err(None) => return None,
+        Err(Some(())) => return Some(Err(())),
+    };
+    if !no_duplicates(&members) {
+        return Some(Err(()));
+    }
+    let mut claims = ModelClaims::default();
+    let mut seen = [false; 5];
+    for (name, value) in &members.0 {
+        let mut claim = None;
+        for (index, spellings) in CLAIM_SPELLINGS.iter().enumerate() {
+            if spellings.iter().any(|s| s == name) {
+                claim = Some(index);
+                break;
+            }
+            if spellings.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                return Some(Err(())); // a case variant of a known claim
+            }
+        }
+        let Some(index) = claim else { continue };
+        if std::mem::replace(&mut seen[index], true) {
+            return Some(Err(())); // two spellings of one claim
+        }
+        let ok = match (index, value) {
+            (0, serde_json::Value::String(s)) => {
+                claims.product_code = Some(s.clone());
+                true
+            }
+            (1, v) => match number_text(v) {
+                Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => match t.parse::<u32>() {
+                    Ok(n) if n >= 1 => {
+                        claims.key_version = Some(n);
+                        true
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            (2, serde_json::Value::String(s)) => {
+                claims.nonce = Some(s.clone());
+                true
+            }
+            (2, serde_json::Value::Null) => true,
+            (3 | 4, serde_json::Value::Null) => true,
+            (3 | 4, v) => match number_text(v) {
+                Some(t) => t.parse::<f64>().is_ok_and(|f| f.is_finite() && f >= 0.0),
+                None => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            return Some(Err(()));
+        }
+    }
+    Some(Ok(claims))
+}
+
+/// The reference verdict on a decoded header: `Some(true)` accept, `Some(false)` refuse,
+/// `None` cannot judge.
+pub fn model_header(bytes: &[u8]) -> Option<bool> {
+    let members = match reference_members(bytes) {
+        Ok(members) => members,
+        Err(None) => return None,
+        Err(Some(())) => return Some(false),
+    };
+    if !no_duplicates(&members) {
+        return Some(false);
+    }
+    let mut alg_ok = false;
+    for (name, value) in &members.0 {
+        match (name.as_str(), value) {
+            ("alg", serde_json::Value::String(s)) => alg_ok = s == "PS256",
+            ("alg", _) => return Some(false),
+            ("typ", serde_json::Value::String(s)) if s.eq_ignore_ascii_case("JWT") => {}
+            ("typ", _) | ("crit", _) | ("b64", _) => return Some(false),
+            _ => {}
+        }
+    }
+    Some(alg_ok)
+}
+
+// ---------------------------------------------------------------------------------------
+// A structured JSON generator.
+// ---------------------------------------------------------------------------------------
+
+/// Member names the crate treats specially, and a few it must ignore.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum KnownName {
+    ProductCode,
+    ProductCodeCamel,
+    PublicKeyVersion,
+    PublicKeyVersionCamel,
+    Nonce,
+    NonceCamel,
+    PublicKeyRotationTimestamp,
+    PublicKeyRotationTimestampCamel,
+    Iat,
+    Alg,
+    Typ,
+    Crit,
+    B64,
+    Kid,
+    Jwk,
+    PublicKeyExpirationTimestamp,
+    Exp,
+}
+
+impl KnownName {
+    pub fn text(self) -> &'static str {
+        match self {
+            KnownName::ProductCode => "ProductCode",
+            KnownName::ProductCodeCamel => "productCode",
+            KnownName::PublicKeyVersion => "PublicKeyVersion",
+            KnownName::PublicKeyVersionCamel => "publicKeyVersion",
+            KnownName::Nonce => "Nonce",
+            KnownName::NonceCamel => "nonce",
+            KnownName::PublicKeyRotationTimestamp => "PublicKeyRotationTimestamp",
+            KnownName::PublicKeyRotationTimestampCamel => "publicKeyRotationTimestamp",
+            KnownName::Iat => "iat",
+            KnownName::Alg => "alg",
+            KnownName::Typ => "typ",
+            KnownName::Crit => "crit",
+            KnownName::B64 => "b64",
+            KnownName::Kid => "kid",
+            KnownName::Jwk => "jwk",
+            KnownName::PublicKeyExpirationTimestamp => "PublicKeyExpirationTimestamp",
+            KnownName::Exp => "exp",
+        }
+    }
+}
+
+/// Values the verifier compares against.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum KnownValue {
+    ProductCode,
+    Nonce,
+    Ps256,
+    Jwt,
+    Empty,
+}
+
+impl KnownValue {
+    fn text(self) -> &'static str {
+        match self {
+            KnownValue::ProductCode => PRODUCT_CODE,
+            KnownValue::Nonce => NONCE,
+            KnownValue::Ps256 => "PS256",
+            KnownValue::Jwt => "JWT",
+            KnownValue::Empty => "",
+        }
+    }
+}
+
+/// A member name.
+#[derive(Arbitrary, Debug)]
+pub enum Name {
+    Known(KnownName),
+    /// A known name with the ASCII case of the letters selected by the mask flipped.
+    CaseFlip(KnownName, u64),
+    /// A known name with the characters selected by the mask written as `\uXXXX`.
+    Escaped(KnownName, u64, bool),
+    /// A known name followed by extra pieces (`ProductCode\u0000`, `nonce `, ...).
+    Suffixed(KnownName, Vec<Piece>),
+    Pieces(Vec<Piece>),
+}
+
+/// A piece of a JSON string body.
+#[derive(Arbitrary, Debug)]
+pub enum Piece {
+    Text(String),
+    Known(KnownValue),
+    /// One of `\" \\ \/ \b \f \n \r \t`, or an invalid escape.
+    Escape(u8),
+    /// `\uXXXX` with any code unit, lone surrogates included.
+    Unit(u16, bool),
+    /// A character written as `\uXXXX` (a surrogate pair when astral).
+    EscapedChar(char),
+    /// A raw byte below 0x20 (invalid inside a string).
+    Control(u8),
+}
+
+/// A number written in one of the forms JSON allows, or almost allows.
+#[derive(Arbitrary, Debug)]
+pub struct NumberForm {
+    negative: bool,
+    leading_zeros: u8,
+    integer: u64,
+    fraction: Option<u32>,
+    exponent: Option<(u8, bool, i16)>,
+    huge_digits: u8,
+}
+
+/// A JSON value.
+#[derive(Arbitrary, Debug)]
+pub enum Value {
+    String(Vec<Piece>),
+    Known(KnownValue),
+    Integer(u64),
+    Number(NumberForm),
+    True,
+    False,
+    Null,
+    Array(Vec<Value>),
+    Object(Vec<Member>),
+    /// `depth` nested arrays (or single-member objects) around `null`.
+    Deep(u16, bool),
+    /// Arbitrary text where a value belongs.
+    Raw(String),
+}
+
+/// One member of an object.
+#[derive(Arbitrary, Debug)]
+pub struct Member {
+    pub name: Name,
+    pub spaces: u8,
+    pub value: Value,
+}
+
+/// A whole document: usually one object, sometimes with trailing data.
+#[derive(Arbitrary, Debug)]
+pub struct Document {
+    pub leading: u8,
+    pub members: Vec<Member>,
+    pub trailing: u8,
+    pub tail: Option<String>,
+}
+
+fn whitespace(out: &mut String, selector: u8) {
+    for i in 0..(selector % 4) {
+        out.push(match (selector >> (2 + i)) & 3 {
+            0 => ' ',
+            1 => '\t',
+            2 => '\n',
+            _ => '\r',
+        });
+    }
+}
+
+fn escape_unit(out: &mut String, unit: u16, upper: bool) {
+    if upper {
+        out.push_str(&format!("\\u{unit:04X}"));
+    } else {
+        out.push_str(&format!("\\u{unit:04x}"));
+    }
+}
+
+fn escape_char(out: &mut String, c: char, upper: bool) {
+    let mut units = [0u16; 2];
+    for unit in c.encode_utf16(&mut units) {
+        escape_unit(out, *unit, upper);
+    }
+}
+
+fn plain(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => escape_unit(out, c as u16, false),
+            c => out.push(c),
+        }
+    }
+}
+
+impl Piece {
+    fn render(&self, out: &mut String) {
+        match self {
+            Piece::Text(text) => plain(out, text),
+            Piece::Known(value) => plain(out, value.text()),
+            Piece::Escape(which) => out.push_str(match which % 10 {
+                0 => "\\\"",
+                1 => "\\\\",
+                2 => "\\/",
+                3 => "\\b",
+                4 => "\\f",
+                5 => "\\n",
+                6 => "\\r",
+                7 => "\\t",
+                8 => "\\x",
+                _ => "\\",
+            }),
+            Piece::Unit(unit, upper) => escape_unit(out, *unit, *upper),
+            Piece::EscapedChar(c) => escape_char(out, *c, false),
+            Piece::Control(byte) => out.push(char::from(byte % 0x20)),
+        }
+    }
+}
+
+impl Name {
+    fn render(&self, out: &mut String) {
+        out.push('"');
+        match self {
+            Name::Known(name) => out.push_str(name.text()),
+            Name::CaseFlip(name, mask) => {
+                for (i, c) in name.text().chars().enumerate() {
+                    if (mask >> (i % 64)) & 1 == 1 {
+                        if c.is_ascii_lowercase() {
+                            out.push(c.to_ascii_uppercase());
+                        } else {
+                            out.push(c.to_ascii_lowercase());
+                        }
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+            Name::Escaped(name, mask, upper) => {
+                for (i, c) in name.text().chars().enumerate() {
+                    if (mask >> (i % 64)) & 1 == 1 {
+                        escape_char(out, c, *upper);
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+            Name::Suffixed(name, pieces) => {
+                out.push_str(name.text());
+                for piece in pieces {
+                    piece.render(out);
+                }
+            }
+            Name::Pieces(pieces) => {
+                for piece in pieces {
+                    piece.render(out);
+                }
+            }
+        }
+        out.push('"');
+    }
+}
+
+impl NumberForm {
+    fn render(&self, out: &mut String) {
+        if self.negative {
+            out.push('-');
+        }
+        for _ in 0..(self.leading_zeros % 3) {
+            out.push('0');
+        }
+        out.push_str(&self.integer.to_string());
+        for _ in 0..(self.huge_digits % 64) {
+            out.push('9');
+        }
+        if let Some(fraction) = self.fraction {
+            out.push('.');
+            if fraction != u32::MAX {
+                out.push_str(&fraction.to_string());
+            }
+        }
+        if let Some((style, upper, exponent)) = self.exponent {
+            out.push(if upper { 'E' } else { 'e' });
+            match style % 3 {
+                0 => {}
+                1 => out.push('+'),
+                _ => out.push('-'),
+            }
+            if exponent != i16::MIN {
+                out.push_str(&exponent.unsigned_abs().to_string());
+            }
+        }
+    }
+}
+
+impl Value {
+    fn render(&self, out: &mut String) {
+        match self {
+            Value::String(pieces) => {
+                out.push('"');
+                for piece in pieces {
+                    piece.render(out);
+                }
+                out.push('"');
+            }
+            Value::Known(value) => {
+                out.push('"');
+                plain(out, value.text());
+                out.push('"');
+            }
+            Value::Integer(n) => out.push_str(&n.to_string()),
+            Value::Number(form) => form.render(out),
+            Value::True => out.push_str("true"),
+            Value::False => out.push_str("false"),
+            Value::Null => out.push_str("null"),
+            Value::Array(values) => {
+                out.push('[');
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    value.render(out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => render_object(out, members),
+            Value::Deep(depth, object) => {
+                let depth = usize::from(*depth % 9000);
+                for _ in 0..depth {
+                    out.push_str(if *object { "{\"d\":" } else { "[" });
+                }
+                out.push_str("null");
+                for _ in 0..depth {
+                    out.push(if *object { '}' } else { ']' });
+                }
+            }
+            Value::Raw(text) => out.push_str(text),
+        }
+    }
+}
+
+fn render_object(out: &mut String, members: &[Member]) {
+    out.push('{');
+    for (i, member) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        whitespace(out, member.spaces);
+        member.name.render(out);
+        whitespace(out, member.spaces >> 4);
+        out.push(':');
+        member.value.render(out);
+    }
+    out.push('}');
+}
+
+impl Document {
+    /// The JSON text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        whitespace(&mut out, self.leading);
+        render_object(&mut out, &self.members);
+        whitespace(&mut out, self.trailing);
+        if let Some(tail) = &self.tail {
+            out.push_str(tail);
+        }
+        out
+    }
+}
