@@ -1,1 +1,76 @@
-fn main() {}
+//! `register-usage-jwt`: verify, inspect and mint AWS Marketplace RegisterUsage tokens, and
+//! emulate the RegisterUsage endpoint locally.
+//!
+//! Exit codes: 0 verified (or the command succeeded), 1 the token was rejected, 2 a usage or
+//! configuration error (unreadable, weak or compromised key, invalid product code or nonce).
+
+mod demo;
+mod emulate;
+mod inspect;
+mod input;
+mod mint;
+mod report;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code: verified / success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the token was rejected.
+pub const EXIT_REJECTED: u8 = 1;
+/// Exit code: usage or configuration error.
+pub const EXIT_CONFIG: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "register-usage-jwt",
+    version,
+    about = "Verify, inspect and mint AWS Marketplace RegisterUsage tokens (PS256 JWTs), \
+             and emulate the RegisterUsage endpoint locally",
+    after_help = "Exit codes: 0 verified, 1 token rejected, 2 usage or configuration error.\n\
+                  Start with `register-usage-jwt demo` to see every check on bundled TEST ONLY keys."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Verify a RegisterUsage token offline against your product's public key.
+    Verify(verify::VerifyArgs),
+    /// Decode a token's header and claims WITHOUT verifying anything.
+    Inspect(inspect::InspectArgs),
+    /// Mint a PS256 RegisterUsage-shaped token (default: with the bundled TEST ONLY key).
+    Mint(mint::MintArgs),
+    /// Run a local RegisterUsage endpoint (AWS JSON 1.1) that signs with a TEST key.
+    Emulate(emulate::EmulateArgs),
+    /// Mint with the bundled TEST ONLY key, verify showing every check, then show a forged,
+    /// a replayed and a test-keyed token being refused.
+    Demo,
+}
+
+/// How the claims are spelled: as the API reference shows (`ProductCode`) or as real
+/// integrations read them (`productCode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Spelling {
+    /// `ProductCode`, `PublicKeyVersion`, `Nonce`, `PublicKeyRotationTimestamp`.
+    #[default]
+    Pascal,
+    /// `productCode`, `publicKeyVersion`, `nonce`, `publicKeyRotationTimestamp`.
+    Camel,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Verify(args) => verify::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Mint(args) => mint::run(&args),
+        Command::Emulate(args) => emulate::run(args),
+        Command::Demo => demo::run(),
+    };
+    ExitCode::from(code)
+}
