@@ -1,0 +1,86 @@
+//! The macros embed exactly the checked key, in `const` context, and the result loads.
+
+use register_usage_jwt::{EmbeddedKey, KeyPolicy, Nonce, PublicKey, Verifier};
+use register_usage_jwt_macros::{embed_product_key, embed_test_key};
+
+/// A real RegisterUsage product key (public; from a public integration).
+const PRODUCT_KEY_V1: EmbeddedKey =
+    embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+
+const REAL_KEY_PEM: &str =
+    include_str!("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+
+#[test]
+fn real_product_key_embeds_and_loads() {
+    let key = PublicKey::from_embedded(PRODUCT_KEY_V1).expect("embedded key loads");
+    assert_eq!(key.bits(), 3072);
+    let from_pem = PublicKey::from_pem(REAL_KEY_PEM).expect("PEM loads");
+    assert_eq!(key.fingerprint(), from_pem.fingerprint());
+    // The embedded bytes are the PEM's DER (a 3072-bit SPKI is 422 bytes).
+    assert_eq!(PRODUCT_KEY_V1.der().len(), 422);
+    assert_eq!(PRODUCT_KEY_V1.der().first(), Some(&0x30));
+}
+
+#[test]
+fn expansion_is_usable_in_expressions_and_statics() {
+    static KEYS: [EmbeddedKey; 1] =
+        [embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",)];
+    let local = embed_product_key!(r"tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    assert_eq!(KEYS[0], PRODUCT_KEY_V1);
+    assert_eq!(local, PRODUCT_KEY_V1);
+}
+
+macro_rules! through_macro_rules {
+    ($path:literal) => {
+        embed_product_key!($path)
+    };
+}
+
+#[test]
+fn path_may_come_through_macro_rules() {
+    let key: EmbeddedKey =
+        through_macro_rules!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    assert_eq!(key, PRODUCT_KEY_V1);
+}
+
+/// TEST ONLY keys: the crate's own, accepted by `embed_test_key!` only.
+const TEST_2048_SPKI_PEM: &[u8] = embed_test_key!("../keys/test-only-rsa2048.pub.pem");
+const TEST_2048_SPKI_DER: &[u8] = embed_test_key!("../keys/test-only-rsa2048.pub.der");
+const TEST_2048_PKCS1_PEM: &[u8] = embed_test_key!("../keys/test-only-rsa2048.pub.pkcs1.pem");
+const TEST_2048_PSS_PEM: &[u8] = embed_test_key!("../keys/test-only-rsa2048.pub.pss-noparams.pem");
+const TEST_3072: &[u8] = embed_test_key!("../keys/test-only-rsa3072.pub.pem");
+
+fn test_key(der: &[u8]) -> PublicKey {
+    PublicKey::from_der_with_policy(der, KeyPolicy::DangerouslyAllowPublishedTestKeys)
+        .expect("test key loads with the test opt-in")
+}
+
+#[test]
+fn test_keys_embed_in_every_encoding() {
+    // A DER file is embedded as is; a PEM file as its DER.
+    assert_eq!(TEST_2048_SPKI_PEM, TEST_2048_SPKI_DER);
+    let spki = test_key(TEST_2048_SPKI_PEM);
+    for der in [TEST_2048_SPKI_DER, TEST_2048_PKCS1_PEM, TEST_2048_PSS_PEM] {
+        let key = test_key(der);
+        assert_eq!(key.bits(), 2048);
+        assert_eq!(key.fingerprint(), spki.fingerprint());
+    }
+    // PKCS#1 stays PKCS#1: shorter than the SPKI.
+    assert!(TEST_2048_PKCS1_PEM.len() < TEST_2048_SPKI_PEM.len());
+}
+
+#[test]
+fn test_keys_stay_refused_by_the_production_loader() {
+    let refused = PublicKey::from_der(TEST_3072).expect_err("production refuses test keys");
+    assert_eq!(refused.code(), "compromised_key");
+}
+
+#[test]
+fn embedded_test_key_verifies_a_token() {
+    let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, test_key(TEST_3072))])
+        .expect("verifier");
+    let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41").expect("nonce");
+    let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
+    let registration = verifier.verify(token, 1, &nonce).expect("demo token verifies");
+    assert_eq!(registration.product_code(), "1fszvu527waovqeuhpkyx2b5d");
+}
