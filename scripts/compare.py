@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Runs the bench-compare criterion benches and writes the medians into PERFORMANCE.md.
+
+Usage (from anywhere):
+    python3 scripts/compare.py            # run the benches, then write the table
+    python3 scripts/compare.py --no-run   # only re-read the last results
+
+Criterion settings: --measurement-time 5 --warm-up-time 2 --sample-size 30 (about
+5 minutes for the 21 benchmarks). Override with COMPARE_CRITERION_ARGS="...".
+Reads bench-compare/target/criterion/compare/<lib>/<bits>/new/estimates.json (median
+point estimate, ns) and replaces the text between <!-- compare:begin --> and
+<!-- compare:end --> in PERFORMANCE.md.
+"""
+import datetime
+import json
+import os
+import pathlib
+import platform
+import shlex
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CRATE = ROOT / "bench-compare"
+RESULTS = CRATE / "target" / "criterion" / "compare"
+DOC = ROOT / "PERFORMANCE.md"
+BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
+BITS = [2048, 3072, 4096]
+LIBS = [
+    ("ours", "ours: `Verifier::verify`, whole token, prepared key"),
+    ("aws-lc-rs", "aws-lc-rs 1.x `ParsedPublicKey::verify_sig` (raw PSS, key parsed once)"),
+    ("ring", "ring 0.17 `UnparsedPublicKey::verify` (raw PSS, re-parses the key every call)"),
+    ("jsonwebtoken-aws-lc", "jsonwebtoken 11 `decode`, aws_lc_rs provider (whole token)"),
+    ("rsa", "rsa 0.10 `pss::VerifyingKey<Sha256>::verify` (raw PSS, key parsed once)"),
+    ("jsonwebtoken-rust-crypto", "jsonwebtoken 11 `decode`, rust_crypto provider, rsa 0.9 (whole token)"),
+    ("jwt-compact", "jwt-compact 0.8 `Rsa::ps256()` validator, rsa 0.9 (whole token)"),
+]
+DEFAULT_ARGS = "--measurement-time 5 --warm-up-time 2 --sample-size 30"
+
+
+def run_benches():
+    args = shlex.split(os.environ.get("COMPARE_CRITERION_ARGS", DEFAULT_ARGS))
+    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--", "compare/"] + args
+    print("+", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True)
+
+
+def median_us(lib, bits):
+    path = RESULTS / lib / str(bits) / "new" / "estimates.json"
+    if not path.exists():
+        return None
+    est = json.loads(path.read_text())
+    return est["median"]["point_estimate"] / 1000.0
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{sh(['nproc'])} CPUs ({cpu}), {platform.system()} {platform.release()}, "
+        f"{sh(['rustc', '--version'])}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def fmt_ratio(x):
+    return "—" if x is None else f"{x:.2f}x"
+
+
+def table():
+    med = {(lib, b): median_us(lib, b) for lib, _ in LIBS for b in BITS}
+    lines = [
+        f"Machine: {machine()}.",
+        "",
+        "One run of `python3 scripts/compare.py` (criterion: "
+        f"`{os.environ.get('COMPARE_CRITERION_ARGS', DEFAULT_ARGS)}`), medians in µs. "
+        "This is a noisy shared 2-core machine: read the ratios, not the absolute times; "
+        "run-to-run drift of 5–10% is normal.",
+        "",
+        "Ratio = library median / ours (above 1: ours is faster).",
+        "",
+        "| library | " + " | ".join(f"{b} µs | ratio" for b in BITS) + " |",
+        "|---|" + "---:|---:|" * len(BITS),
+    ]
+    for lib, _ in LIBS:
+        cells = []
+        for b in BITS:
+            m, o = med[(lib, b)], med[("ours", b)]
+            cells.append("—" if m is None else f"{m:.1f}")
+            cells.append(fmt_ratio(None if (m is None or o is None) else m / o))
+        lines.append(f"| `{lib}` | " + " | ".join(cells) + " |")
+    lines += ["", "Targets (ours / aws-lc-rs at most 1.5x at 2048, 2x at 3072 and 4096; others / ours):", ""]
+    lines.append("| check | " + " | ".join(str(b) for b in BITS) + " |")
+    lines.append("|---|" + "---:|" * len(BITS))
+
+    def row(name, num, den, target_of_bits, cmp):
+        cells = []
+        for b in BITS:
+            n, d = med[(num, b)], med[(den, b)]
+            if n is None or d is None:
+                cells.append("—")
+                continue
+            r = n / d
+            t = target_of_bits(b)
+            ok = r <= t if cmp == "le" else r >= t
+            cells.append(f"{r:.2f}x {'✅' if ok else '❌'} ({'≤' if cmp == 'le' else '≥'}{t:g})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    row("ours / aws-lc-rs", "ours", "aws-lc-rs", lambda b: 1.5 if b == 2048 else 2.0, "le")
+    row("rsa / ours", "rsa", "ours", lambda b: 2.0, "ge")
+    row("jsonwebtoken-rust-crypto / ours", "jsonwebtoken-rust-crypto", "ours", lambda b: 5.0, "ge")
+    row("jwt-compact / ours", "jwt-compact", "ours", lambda b: 5.0, "ge")
+    lines += ["", "What each id measures (same token bytes and key for all; key prepared outside the loop):", ""]
+    lines += [f"- `{lib}`: {desc}" for lib, desc in LIBS]
+    return "\n".join(lines)
+
+
+def main():
+    if "--no-run" not in sys.argv[1:]:
+        run_benches()
+    body = table()
+    text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text or END not in text:
+        text += f"\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}")
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
