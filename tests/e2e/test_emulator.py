@@ -92,7 +92,11 @@ class Emulator:
         return self.log.read().decode(errors="replace")
 
     def client(self, max_attempts: int | None = None):
-        config = Config(retries={"max_attempts": max_attempts, "mode": "standard"}) if max_attempts else None
+        """A boto3 client for the emulator. `max_attempts` counts every attempt, so 1 disables
+        botocore's retries (botocore's own `max_attempts` key counts retries only)."""
+        config = None
+        if max_attempts is not None:
+            config = Config(retries={"total_max_attempts": max_attempts, "mode": "standard"})
         return boto3.client(
             "meteringmarketplace",
             region_name="us-east-1",
