@@ -103,7 +103,8 @@ impl Iterator for DecodedChars<'_> {
                     self.rest.next();
                     self.rest.next();
                     let low = self.hex4();
-                    0x10000 + ((unit - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
+                    // Both halves were range-checked when the string was read.
+                    0x10000 | ((unit & 0x3FF) << 10) | (low & 0x3FF)
                 } else {
                     unit
                 };

@@ -303,5 +303,5 @@ fn exponent_value(big_endian: &[u8]) -> Option<u64> {
     for &byte in big_endian {
         value = (value << 8) | u64::from(byte);
     }
-    (value >= 3 && value < (1 << 33) && value % 2 == 1).then_some(value)
+    ((3..(1 << 33)).contains(&value) && value % 2 == 1).then_some(value)
 }
