@@ -1,0 +1,1 @@
+//! Empty: the allocation counts are in `tests/allocations.rs`.
