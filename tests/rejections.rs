@@ -3,7 +3,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation
 )]
 
 mod common;
@@ -533,7 +535,7 @@ fn nonce_mismatch_missing_and_unexpected() {
         Error::UnexpectedNonce
     );
     let registration = verifier
-        .verify_replayable_without_nonce(&mint("test-only-rsa2048", HEADER, &none), 1)
+        .verify_replayable_without_nonce(mint("test-only-rsa2048", HEADER, &none), 1)
         .unwrap();
     assert_eq!(registration.nonce(), None);
 }

@@ -1,5 +1,11 @@
 //! Minting tokens with the crate's published test keys, for tests only.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation
+)]
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
