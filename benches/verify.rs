@@ -9,7 +9,8 @@
 //!   signing input, MGF1 + final hash of EMSA-PSS, and the RSA public operation
 //!   `s^65537 mod n` (crypto-bigint `FixedMontyForm` square-and-multiply as in
 //!   `src/pss.rs`, crypto-bigint `pow_vartime`, and rsa 0.10's whole
-//!   `pss::VerifyingKey<Sha256>::verify` for reference).
+//!   `pss::VerifyingKey<Sha256>::verify` for reference), and the crate's own header check,
+//!   claims parse and PSS check through its `fuzzing` entry points.
 //!
 //! Tokens are the `valid_*/cryptography` fixtures of `tests/fixtures/tokens.json`.
 #![allow(
@@ -28,7 +29,7 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U2048, U3072, U4096, Uint};
-use register_usage_jwt::{Error, KeyPolicy, Nonce, PublicKey, Verifier};
+use register_usage_jwt::{Error, KeyPolicy, Nonce, PublicKey, Verifier, fuzzing};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -172,7 +173,10 @@ fn rejections(c: &mut Criterion) {
                 rest
             ),
         ),
-        ("too_large", "a".repeat(register_usage_jwt::MAX_TOKEN_LEN + 1)),
+        (
+            "too_large",
+            "a".repeat(register_usage_jwt::MAX_TOKEN_LEN + 1),
+        ),
     ];
     for (name, token) in &cheap {
         assert!(v.verify(token, 1, &nonce).is_err());
@@ -303,21 +307,41 @@ fn pieces(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("emsa_pss_mgf1_and_hash", bits), |b| {
             b.iter(|| emsa_pss_hashing(em_len, black_box(&[7u8; 32]), black_box(&m_hash)))
         });
+        // The crate's own steps, through the `fuzzing` entry points (the root dev-dependency
+        // on the crate itself enables that feature for tests and benches).
+        let header = Base64UrlUnpadded::decode_vec(segments[0]).unwrap();
+        let payload = Base64UrlUnpadded::decode_vec(segments[1]).unwrap();
+        group.bench_function(BenchmarkId::new("crate_header_check", bits), |b| {
+            b.iter(|| fuzzing::check_header(black_box(&header)).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("crate_claims_parse", bits), |b| {
+            b.iter(|| fuzzing::parse_claims(black_box(&payload)).unwrap())
+        });
+        let key = test_key(&f.pem);
+        group.bench_function(BenchmarkId::new("crate_verify_pss", bits), |b| {
+            b.iter(|| {
+                fuzzing::verify_pss(&key, black_box(f.signing_input.as_bytes()), &f.signature)
+                    .unwrap()
+            })
+        });
         match bits {
             2048 => modexp_benches::<{ U2048::LIMBS }>(&mut group, bits, &f),
             3072 => modexp_benches::<{ U3072::LIMBS }>(&mut group, bits, &f),
             _ => modexp_benches::<{ U4096::LIMBS }>(&mut group, bits, &f),
         }
         {
-            use rsa::signature::Verifier as _;
             use rsa::pkcs8::DecodePublicKey;
+            use rsa::signature::Verifier as _;
             let key = rsa::pss::VerifyingKey::<Sha256>::new(
                 rsa::PublicKey::from_public_key_pem(&f.pem).unwrap(),
             );
             let sig = rsa::pss::Signature::try_from(f.signature.as_slice()).unwrap();
             assert!(key.verify(f.signing_input.as_bytes(), &sig).is_ok());
             group.bench_function(BenchmarkId::new("rsa_pss_verify", bits), |b| {
-                b.iter(|| key.verify(black_box(f.signing_input.as_bytes()), &sig).unwrap())
+                b.iter(|| {
+                    key.verify(black_box(f.signing_input.as_bytes()), &sig)
+                        .unwrap()
+                })
             });
         }
     }

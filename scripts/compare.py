@@ -40,7 +40,7 @@ DEFAULT_ARGS = "--measurement-time 5 --warm-up-time 2 --sample-size 30"
 
 def run_benches():
     args = shlex.split(os.environ.get("COMPARE_CRITERION_ARGS", DEFAULT_ARGS))
-    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--", "compare/"] + args
+    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--benches", "--", "compare/"] + args
     print("+", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True)
 
