@@ -58,9 +58,10 @@ impl Scenario {
                 "RegisterUsage must be called in the same AWS Region the ECS task was launched \
                  in (emulated).",
             ),
-            Scenario::DisabledApi => {
-                AwsError::new("DisabledApiException", "The API is disabled in the Region (emulated).")
-            }
+            Scenario::DisabledApi => AwsError::new(
+                "DisabledApiException",
+                "The API is disabled in the Region (emulated).",
+            ),
             Scenario::InternalError => AwsError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 ..AwsError::new(
@@ -193,7 +194,10 @@ impl Emulator {
             ));
         }
         let request: Value = serde_json::from_slice(body).map_err(|e| {
-            AwsError::new("SerializationException", format!("the body is not JSON: {e}"))
+            AwsError::new(
+                "SerializationException",
+                format!("the body is not JSON: {e}"),
+            )
         })?;
         let Value::Object(request) = request else {
             return Err(AwsError::new(
@@ -236,8 +240,7 @@ impl Emulator {
                 "ProductCode must be 1 to 255 characters of [-a-zA-Z0-9/=:_.@]",
             ));
         }
-        if !self.args.product_codes.is_empty() && !self.args.product_codes.contains(&product_code)
-        {
+        if !self.args.product_codes.is_empty() && !self.args.product_codes.contains(&product_code) {
             return Err(AwsError::new(
                 "InvalidProductCodeException",
                 "The product code passed does not match the product code used for publishing \
@@ -290,10 +293,12 @@ impl Emulator {
             rotation: self.args.rotation_timestamp.clone(),
             spelling: self.args.spelling,
         };
-        let token = mint::sign(&self.key, self.args.salt_len, &claims.to_json())
-            .map_err(|message| AwsError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                ..AwsError::new("InternalServiceErrorException", message)
+        let token =
+            mint::sign(&self.key, self.args.salt_len, &claims.to_json()).map_err(|message| {
+                AwsError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    ..AwsError::new("InternalServiceErrorException", message)
+                }
             })?;
         let mut response = json!({"Signature": token});
         if let Some(rotation) = &self.args.rotation_timestamp {

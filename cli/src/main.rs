@@ -6,8 +6,8 @@
 
 mod demo;
 mod emulate;
-mod inspect;
 mod input;
+mod inspect;
 mod mint;
 mod report;
 mod verify;

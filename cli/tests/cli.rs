@@ -35,7 +35,11 @@ impl Output {
     fn json(&self) -> Value {
         let mut lines = self.stdout.lines();
         let first = lines.next().unwrap_or_default();
-        assert!(lines.next().is_none(), "more than one line: {}", self.stdout);
+        assert!(
+            lines.next().is_none(),
+            "more than one line: {}",
+            self.stdout
+        );
         serde_json::from_str(first).unwrap_or_else(|e| panic!("{e}: {:?}", self.stdout))
     }
 }
@@ -93,7 +97,11 @@ fn valid_json() {
             "public_key_rotation_timestamp": null,
         })
     );
-    assert!(out.stdout.starts_with(r#"{"valid":true,"#), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with(r#"{"valid":true,"#),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.contains("--insecure-allow-published-test-keys"));
 }
 
@@ -165,14 +173,21 @@ fn rejected_json_and_human() {
     assert!(out.stdout.contains("[FAIL] signature"), "{}", out.stdout);
     assert!(out.stdout.contains("[--  ] claims"), "{}", out.stdout);
 
-    let out = verify_demo(&["--nonce", DEMO_NONCE, "--key-version", "2", "--json"], &demo_token(), None);
+    let out = verify_demo(
+        &["--nonce", DEMO_NONCE, "--key-version", "2", "--json"],
+        &demo_token(),
+        None,
+    );
     assert_eq!(out.code, 1);
     assert_eq!(out.json()["error"]["code"], "key_version_mismatch");
 }
 
 #[test]
 fn test_keys_refused_without_the_flag() {
-    for key in ["keys/test-only-rsa2048.pub.pem", "keys/test-only-rsa2048.pub.der"] {
+    for key in [
+        "keys/test-only-rsa2048.pub.pem",
+        "keys/test-only-rsa2048.pub.der",
+    ] {
         let key = repo(key);
         let args = [
             "verify",
@@ -191,7 +206,7 @@ fn test_keys_refused_without_the_flag() {
         assert_eq!(out.json()["error"]["code"], "compromised_key");
         let out = run(&args[..args.len() - 2], None);
         assert_eq!(out.code, 2);
-        let out = run(&[&args[..8], &["x.y.z"]].concat(), None);
+        let out = run(&[&args[..7], &["x.y.z"]].concat(), None);
         assert_eq!(out.code, 2);
         assert!(out.stderr.contains("compromised_key"), "{}", out.stderr);
         assert!(out.stderr.contains("--insecure-allow-published-test-keys"));
@@ -201,12 +216,42 @@ fn test_keys_refused_without_the_flag() {
 #[test]
 fn config_errors_exit_2_with_json() {
     let cases: &[(&str, &str, &[&str], &str)] = &[
-        ("keys/test-only-rsa1024.pub.pem", DEMO_PRODUCT, &["--nonce", "n"], "weak_key"),
-        ("keys/test-only-rsa2048.key.pem", DEMO_PRODUCT, &["--nonce", "n"], "invalid_key"),
-        ("keys/README.md", DEMO_PRODUCT, &["--nonce", "n"], "invalid_key"),
-        ("keys/does-not-exist.pem", DEMO_PRODUCT, &["--nonce", "n"], "unreadable_key"),
-        ("keys/test-only-rsa2048.pub.pem", "bad code!", &["--nonce", "n"], "invalid_product_code"),
-        ("keys/test-only-rsa2048.pub.pem", DEMO_PRODUCT, &["--nonce", ""], "invalid_nonce"),
+        (
+            "keys/test-only-rsa1024.pub.pem",
+            DEMO_PRODUCT,
+            &["--nonce", "n"],
+            "weak_key",
+        ),
+        (
+            "keys/test-only-rsa2048.key.pem",
+            DEMO_PRODUCT,
+            &["--nonce", "n"],
+            "invalid_key",
+        ),
+        (
+            "keys/README.md",
+            DEMO_PRODUCT,
+            &["--nonce", "n"],
+            "invalid_key",
+        ),
+        (
+            "keys/does-not-exist.pem",
+            DEMO_PRODUCT,
+            &["--nonce", "n"],
+            "unreadable_key",
+        ),
+        (
+            "keys/test-only-rsa2048.pub.pem",
+            "bad code!",
+            &["--nonce", "n"],
+            "invalid_product_code",
+        ),
+        (
+            "keys/test-only-rsa2048.pub.pem",
+            DEMO_PRODUCT,
+            &["--nonce", ""],
+            "invalid_nonce",
+        ),
         (
             "keys/test-only-rsapss2048-sha384-salt20.pub.pem",
             DEMO_PRODUCT,
@@ -215,7 +260,12 @@ fn config_errors_exit_2_with_json() {
         ),
     ];
     let long_nonce = "n".repeat(256);
-    let long = [("keys/test-only-rsa2048.pub.pem", DEMO_PRODUCT, ["--nonce", long_nonce.as_str()], "invalid_nonce")];
+    let long = [(
+        "keys/test-only-rsa2048.pub.pem",
+        DEMO_PRODUCT,
+        ["--nonce", long_nonce.as_str()],
+        "invalid_nonce",
+    )];
     let all = cases
         .iter()
         .map(|(k, p, e, c)| (*k, *p, e.to_vec(), *c))
@@ -249,7 +299,11 @@ fn usage_errors_exit_2() {
     // Neither --nonce nor --no-nonce, then both.
     assert_eq!(run(&[&base[..], &["t"]].concat(), None).code, 2);
     assert_eq!(
-        run(&[&base[..], &["--nonce", "n", "--no-nonce", "t"]].concat(), None).code,
+        run(
+            &[&base[..], &["--nonce", "n", "--no-nonce", "t"]].concat(),
+            None
+        )
+        .code,
         2
     );
     assert_eq!(run(&["verify"], None).code, 2);
@@ -309,17 +363,38 @@ fn mint_verify_round_trip() {
                 "public_key_rotation_timestamp": 1_800_000_000.5,
             })
         );
-        assert!(out.stderr.contains("PublicKeyRotationTimestamp"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("PublicKeyRotationTimestamp"),
+            "{}",
+            out.stderr
+        );
     }
 }
 
 #[test]
 fn mint_variants_that_must_fail() {
-    let token = mint(&["--product-code", "prod-1", "--nonce", "abc", "--salt-len", "20"]);
-    assert_eq!(verify_2048(&token, &["--nonce", "abc"]).json()["error"]["code"], "bad_signature");
+    let token = mint(&[
+        "--product-code",
+        "prod-1",
+        "--nonce",
+        "abc",
+        "--salt-len",
+        "20",
+    ]);
+    assert_eq!(
+        verify_2048(&token, &["--nonce", "abc"]).json()["error"]["code"],
+        "bad_signature"
+    );
 
     let other = repo("keys/test-only-rsa2048-other.key.pem");
-    let token = mint(&["--product-code", "prod-1", "--nonce", "abc", "--private-key", &other]);
+    let token = mint(&[
+        "--product-code",
+        "prod-1",
+        "--nonce",
+        "abc",
+        "--private-key",
+        &other,
+    ]);
     let out = verify_2048(&token, &["--nonce", "abc"]);
     assert_eq!(out.code, 1);
     assert_eq!(out.json()["error"]["code"], "bad_signature");
@@ -330,7 +405,14 @@ fn mint_variants_that_must_fail() {
         "product_code_mismatch"
     );
 
-    let token = mint(&["--product-code", "prod-1", "--key-version", "2", "--nonce", "abc"]);
+    let token = mint(&[
+        "--product-code",
+        "prod-1",
+        "--key-version",
+        "2",
+        "--nonce",
+        "abc",
+    ]);
     assert_eq!(
         verify_2048(&token, &["--nonce", "abc"]).json()["error"]["code"],
         "key_version_mismatch"
@@ -355,11 +437,23 @@ fn no_nonce_is_replayable_and_says_so() {
 
 #[test]
 fn mint_with_explicit_private_key_files() {
-    for key in ["keys/test-only-rsa3072.key.pem", "keys/test-only-rsa2048.key.pem"] {
+    for key in [
+        "keys/test-only-rsa3072.key.pem",
+        "keys/test-only-rsa2048.key.pem",
+    ] {
         let token = mint(&["--product-code", "prod-1", "--private-key", &repo(key)]);
         assert_eq!(token.split('.').count(), 3);
     }
-    let out = run(&["mint", "--product-code", "p", "--private-key", &repo("keys/README.md")], None);
+    let out = run(
+        &[
+            "mint",
+            "--product-code",
+            "p",
+            "--private-key",
+            &repo("keys/README.md"),
+        ],
+        None,
+    );
     assert_eq!(out.code, 2);
     let out = run(&["mint", "--product-code", "p", "--iat", "yesterday"], None);
     assert_eq!(out.code, 2);
@@ -371,7 +465,10 @@ fn inspect_decodes_unverified() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("UNVERIFIED"));
     assert!(out.stdout.contains("\"alg\": \"PS256\""), "{}", out.stdout);
-    assert!(out.stdout.contains("\"productCode\": \"1fszvu527waovqeuhpkyx2b5d\""));
+    assert!(
+        out.stdout
+            .contains("\"productCode\": \"1fszvu527waovqeuhpkyx2b5d\"")
+    );
     assert!(out.stdout.contains("384 bytes"));
 
     let out = run(&["inspect", "-"], Some(&format!("{}\n", demo_token())));

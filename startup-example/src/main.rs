@@ -61,7 +61,13 @@ struct Args {
     #[arg(long, env = "REGISTER_USAGE_INITIAL_BACKOFF_MS", default_value_t = 200)]
     initial_backoff_ms: u64,
     /// INSECURE, tests only: accept register-usage-jwt's published TEST ONLY keys.
-    #[arg(long, env = "REGISTER_USAGE_INSECURE_ALLOW_PUBLISHED_TEST_KEYS")]
+    /// The environment variable takes 1/0, true/false, yes/no, on/off.
+    #[arg(
+        long,
+        env = "REGISTER_USAGE_INSECURE_ALLOW_PUBLISHED_TEST_KEYS",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     insecure_allow_published_test_keys: bool,
 }
 
