@@ -88,3 +88,8 @@ pub use registration::{
 };
 pub use token::MAX_TOKEN_LEN;
 pub use verifier::{Nonce, Verifier};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
