@@ -6,7 +6,9 @@ Usage (from anywhere):
     python3 scripts/compare.py --no-run   # only re-read the last results
 
 Criterion settings: --measurement-time 5 --warm-up-time 2 --sample-size 30 (about
-5 minutes for the 21 benchmarks). Override with COMPARE_CRITERION_ARGS="...".
+4 minutes for the 21 benchmarks). Override with COMPARE_CRITERION_ARGS="...".
+Then runs bench-compare's `interleaved` binary (about 20 s) for ratios that are robust to
+load drift on a shared machine, and writes both tables.
 Reads bench-compare/target/criterion/compare/<lib>/<bits>/new/estimates.json (median
 point estimate, ns) and replaces the text between <!-- compare:begin --> and
 <!-- compare:end --> in PERFORMANCE.md.
@@ -24,6 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CRATE = ROOT / "bench-compare"
 RESULTS = CRATE / "target" / "criterion" / "compare"
 DOC = ROOT / "PERFORMANCE.md"
+INTERLEAVED = CRATE / "target" / "interleaved.json"
+ROUNDS = 400
 BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
 BITS = [2048, 3072, 4096]
 LIBS = [
@@ -36,6 +40,30 @@ LIBS = [
     ("jwt-compact", "jwt-compact 0.8 `Rsa::ps256()` validator, rsa 0.9 (whole token)"),
 ]
 DEFAULT_ARGS = "--measurement-time 5 --warm-up-time 2 --sample-size 30"
+
+
+def run_interleaved(rounds):
+    """Runs bench-compare's `interleaved` binary once per jsonwebtoken provider."""
+    subprocess.run(["cargo", "build", "--release", "--manifest-path", str(CRATE / "Cargo.toml"),
+                    "--bin", "interleaved"], check=True)
+    out = {}
+    for provider in ("aws-lc", "rust-crypto"):
+        res = subprocess.run([str(CRATE / "target" / "release" / "interleaved"), provider, str(rounds)],
+                             check=True, capture_output=True, text=True)
+        for line in res.stdout.splitlines():
+            rec = json.loads(line)
+            for lib, r in rec["ratio_to_ours"].items():
+                if lib != "ours" or provider == "aws-lc":
+                    out[(lib, rec["bits"])] = (rec["median_us"][lib], r)
+    INTERLEAVED.write_text(json.dumps({f"{k[0]}/{k[1]}": v for k, v in out.items()}, indent=1))
+    return out
+
+
+def load_interleaved():
+    if not INTERLEAVED.exists():
+        return {}
+    data = json.loads(INTERLEAVED.read_text())
+    return {(k.rsplit("/", 1)[0], int(k.rsplit("/", 1)[1])): tuple(v) for k, v in data.items()}
 
 
 def run_benches():
@@ -79,7 +107,7 @@ def fmt_ratio(x):
     return "—" if x is None else f"{x:.2f}x"
 
 
-def table():
+def table(inter):
     med = {(lib, b): median_us(lib, b) for lib, _ in LIBS for b in BITS}
     lines = [
         f"Machine: {machine()}.",
@@ -118,10 +146,49 @@ def table():
             cells.append(f"{r:.2f}x {'✅' if ok else '❌'} ({'≤' if cmp == 'le' else '≥'}{t:g})")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    row("ours / aws-lc-rs", "ours", "aws-lc-rs", lambda b: 1.5 if b == 2048 else 2.0, "le")
-    row("rsa / ours", "rsa", "ours", lambda b: 2.0, "ge")
-    row("jsonwebtoken-rust-crypto / ours", "jsonwebtoken-rust-crypto", "ours", lambda b: 5.0, "ge")
-    row("jwt-compact / ours", "jwt-compact", "ours", lambda b: 5.0, "ge")
+    checks = [
+        ("ours / aws-lc-rs", "ours", "aws-lc-rs", lambda b: 1.5 if b == 2048 else 2.0, "le"),
+        ("rsa / ours", "rsa", "ours", lambda b: 2.0, "ge"),
+        ("jsonwebtoken-rust-crypto / ours", "jsonwebtoken-rust-crypto", "ours", lambda b: 5.0, "ge"),
+        ("jwt-compact / ours", "jwt-compact", "ours", lambda b: 5.0, "ge"),
+    ]
+    for c in checks:
+        row(*c)
+    if inter:
+        lines += [
+            "",
+            f"Interleaved ratios (`bench-compare/src/bin/interleaved.rs`, {ROUNDS} rounds): every round "
+            "times a ~1 ms batch of each library back to back and divides by `ours` within the round, "
+            "so load drift between benchmarks cancels out. Median of the per-round ratios; "
+            "µs are medians of the per-round times (under the same background load).",
+            "",
+            "| library | " + " | ".join(f"{b} µs | ratio" for b in BITS) + " |",
+            "|---|" + "---:|---:|" * len(BITS),
+        ]
+        for lib, _ in LIBS:
+            cells = []
+            for b in BITS:
+                v = inter.get((lib, b))
+                cells += ["—", "—"] if v is None else [f"{v[0]:.1f}", f"{v[1]:.2f}x"]
+            lines.append(f"| `{lib}` | " + " | ".join(cells) + " |")
+        lines += ["", "| check (interleaved) | " + " | ".join(str(b) for b in BITS) + " |",
+                  "|---|" + "---:|" * len(BITS)]
+
+        def irow(name, num, den, target_of_bits, cmp):
+            cells = []
+            for b in BITS:
+                n, d = inter.get((num, b)), inter.get((den, b))
+                if n is None or d is None:
+                    cells.append("—")
+                    continue
+                r = n[1] / d[1]
+                t = target_of_bits(b)
+                ok = r <= t if cmp == "le" else r >= t
+                cells.append(f"{r:.2f}x {'✅' if ok else '❌'} ({'≤' if cmp == 'le' else '≥'}{t:g})")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+        for c in checks:
+            irow(*c)
     lines += ["", "What each id measures (same token bytes and key for all; key prepared outside the loop):", ""]
     lines += [f"- `{lib}`: {desc}" for lib, desc in LIBS]
     return "\n".join(lines)
@@ -130,7 +197,10 @@ def table():
 def main():
     if "--no-run" not in sys.argv[1:]:
         run_benches()
-    body = table()
+        inter = run_interleaved(ROUNDS)
+    else:
+        inter = load_interleaved()
+    body = table(inter)
     text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
     if BEGIN not in text or END not in text:
         text += f"\n{BEGIN}\n{END}\n"
