@@ -4,6 +4,9 @@
 Usage (from anywhere):
     python3 scripts/compare.py            # run the benches, then write the table
     python3 scripts/compare.py --no-run   # only re-read the last results
+    python3 scripts/compare.py --no-run --verify   # also table target/criterion/{full_verify,
+                                                   # key_prep,rejections,pieces} from
+                                                   # `cargo bench --bench verify`
 
 Criterion settings: --measurement-time 5 --warm-up-time 2 --sample-size 30 (about
 4 minutes for the 21 benchmarks). Override with COMPARE_CRITERION_ARGS="...".
@@ -68,7 +71,7 @@ def load_interleaved():
 
 def run_benches():
     args = shlex.split(os.environ.get("COMPARE_CRITERION_ARGS", DEFAULT_ARGS))
-    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--benches", "--", "compare/"] + args
+    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--bench", "compare", "--bench", "compare_rust_crypto", "--", "compare/"] + args
     print("+", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True)
 
@@ -194,6 +197,51 @@ def table(inter):
     return "\n".join(lines)
 
 
+VBEGIN, VEND = "<!-- verify:begin -->", "<!-- verify:end -->"
+VERIFY_RESULTS = ROOT / "target" / "criterion"
+
+
+def verify_table():
+    """Medians of the core crate's own `benches/verify.rs` (run it first, see PERFORMANCE.md)."""
+    rows = []
+    for group in ("full_verify", "key_prep", "rejections", "pieces"):
+        gdir = VERIFY_RESULTS / group
+        if not gdir.is_dir():
+            continue
+        for est in sorted(gdir.glob("**/new/estimates.json")):
+            rel = est.parent.parent.relative_to(VERIFY_RESULTS)
+            med = json.loads(est.read_text())["median"]["point_estimate"] / 1000.0
+            rows.append((str(rel), med))
+    if not rows:
+        return "(no results: run `cargo bench --bench verify` first)"
+    # Group as name -> {bits: µs}
+    table, order = {}, []
+    for rel, med in rows:
+        parts = rel.split("/")
+        if parts[-1].isdigit():
+            name, bits = "/".join(parts[:-1]), int(parts[-1])
+        else:
+            name, bits = rel, None
+        if name not in table:
+            table[name] = {}
+            order.append(name)
+        table[name][bits] = med
+    lines = [f"Machine: {machine()}. Medians in µs, one run, noisy machine.", "",
+             "| benchmark | 2048 | 3072 | 4096 | (no size) |", "|---|---:|---:|---:|---:|"]
+    for name in order:
+        cells = [f"{table[name][b]:.2f}" if b in table[name] else "" for b in (2048, 3072, 4096, None)]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def replace_between(text, begin, end, body):
+    if begin not in text or end not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
 def main():
     if "--no-run" not in sys.argv[1:]:
         run_benches()
@@ -201,12 +249,11 @@ def main():
     else:
         inter = load_interleaved()
     body = table(inter)
-    text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in text or END not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}")
+    text = DOC.read_text() if DOC.exists() else "# Performance\n"
+    text = replace_between(text, BEGIN, END, body)
+    if "--verify" in sys.argv[1:]:
+        text = replace_between(text, VBEGIN, VEND, verify_table())
+    DOC.write_text(text)
     print(body)
 
 
