@@ -27,25 +27,12 @@ pub(crate) fn check(header: &[u8]) -> Result<(), Error> {
             algorithm_ok = Some(if alg.decodes_to("PS256") {
                 Ok(())
             } else {
-                // Classify without copying: the names we recognise are all ASCII and short.
-                let mut buffer = [0u8; 8];
-                let mut len = 0usize;
-                for c in alg.chars() {
-                    let slot = buffer.get_mut(len);
-                    match (slot, u8::try_from(c)) {
-                        (Some(slot), Ok(byte)) => *slot = byte,
-                        _ => {
-                            len = usize::MAX;
-                            break;
-                        }
-                    }
-                    len = len.saturating_add(1);
+                // The names worth telling apart are short; anything longer is `Other`.
+                let mut short = heapless::String::<8>::new();
+                if alg.chars().try_for_each(|c| short.push(c)).is_err() {
+                    short.clear();
                 }
-                let name = buffer
-                    .get(..len)
-                    .and_then(|b| core::str::from_utf8(b).ok())
-                    .unwrap_or("");
-                Err(Algorithm::classify(name))
+                Err(Algorithm::classify(&short))
             });
         } else if name.decodes_to("typ") {
             match value {
