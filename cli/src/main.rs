@@ -64,7 +64,10 @@ pub enum Spelling {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let code = match cli.command {
         Command::Verify(args) => verify::run(&args),
         Command::Inspect(args) => inspect::run(&args),
@@ -73,4 +76,28 @@ fn main() -> ExitCode {
         Command::Demo => demo::run(),
     };
     ExitCode::from(code)
+}
+
+/// A command-line error: clap's message on stderr and exit 2 (help and version: exit 0).
+/// `verify --json` promises exactly one JSON object on stdout, so it gets one here too.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verify_json =
+        args.first().is_some_and(|a| a == "verify") && args.iter().any(|a| a == "--json");
+    if verify_json && !informational {
+        let message = error.render().to_string();
+        let message = message.lines().next().unwrap_or("invalid arguments");
+        let message = message.strip_prefix("error: ").unwrap_or(message);
+        println!("{}", report::error_json("usage", message));
+    }
+    // Prints to stderr for errors, stdout for help and version.
+    let _ = error.print();
+    ExitCode::from(if informational { EXIT_OK } else { EXIT_CONFIG })
 }

@@ -89,6 +89,13 @@ pub fn print_human(request: &Request<'_>, outcome: &Result<Registration, Error>)
             if let Some(issued) = registration.issued_at() {
                 println!("  issued at (iat): {}", timestamp_text(issued));
             }
+            if let Some(rotation) = registration.public_key_rotation_timestamp() {
+                println!(
+                    "  PublicKeyRotationTimestamp: {} -- key version {} has EXPIRED (see warning)",
+                    timestamp_text(rotation),
+                    registration.key_version()
+                );
+            }
             println!("VERIFIED: the token is a valid RegisterUsage registration");
             warn_rotation(registration.public_key_rotation_timestamp());
             if request.nonce.is_none() {

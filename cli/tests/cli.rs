@@ -307,6 +307,17 @@ fn usage_errors_exit_2() {
         2
     );
     assert_eq!(run(&["verify"], None).code, 2);
+    // With --json, even a usage error is one JSON object on stdout.
+    let out = run(&[&base[..], &["--json", "t"]].concat(), None);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.json()["valid"], false);
+    assert_eq!(out.json()["error"]["code"], "usage");
+    let out = run(&["verify", "--json", "--key-version", "x"], None);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.json()["error"]["code"], "usage");
+    let out = run(&["verify", "--help"], None);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("--insecure-allow-published-test-keys"));
     assert_eq!(run(&["frobnicate"], None).code, 2);
 }
 
