@@ -94,18 +94,7 @@ fn public_operation<const LIMBS: usize>(
     if &s >= params.modulus().as_ref() {
         return Err(SignatureDefect::NotReduced);
     }
-    let base = FixedMontyForm::new(&s, params);
-    let mut acc = base;
-    // Left-to-right square-and-multiply over the bits below the top one. The exponent is
-    // public, so branching on its bits reveals nothing.
-    let top = u64::BITS.saturating_sub(exponent.leading_zeros());
-    for bit in (0..top.saturating_sub(1)).rev() {
-        acc = acc.square();
-        if (exponent >> bit) & 1 == 1 {
-            acc = acc.mul(&base);
-        }
-    }
-    let m = acc.retrieve().to_be_bytes();
+    let m = pow_vartime(&s, exponent, params).to_be_bytes();
     let m = m.as_ref();
     // I2OSP(m, emLen): m must fit in emLen bytes.
     let split = m
@@ -118,6 +107,43 @@ fn public_operation<const LIMBS: usize>(
     }
     em.copy_from_slice(low);
     Ok(())
+}
+
+/// `base^exponent mod n` by left-to-right square-and-multiply, in variable time: the exponent
+/// and the signature are public, so branching on them reveals nothing.
+///
+/// Runs of squarings go through `square_repeat_vartime`, which works in place instead of
+/// copying the Montgomery parameters per operation. The exponent is odd (checked when the key
+/// is loaded), so the last step is always a multiplication; multiplying by the base in plain
+/// form there leaves the result out of Montgomery form, fully reduced, without a separate
+/// conversion back.
+fn pow_vartime<const LIMBS: usize>(
+    base: &Uint<LIMBS>,
+    exponent: u64,
+    params: &FixedMontyParams<LIMBS>,
+) -> Uint<LIMBS> {
+    if exponent <= 1 {
+        // Never for a loaded key (the exponent is at least 3); kept total and correct.
+        return if exponent == 1 { *base } else { Uint::ONE };
+    }
+    let base_monty = FixedMontyForm::new(base, params);
+    let base_plain = FixedMontyForm::from_montgomery(*base, params);
+    let mut acc = base_monty;
+    let mut pending_squarings = 0u32;
+    let top = u64::BITS.saturating_sub(exponent.leading_zeros());
+    for bit in (0..top.saturating_sub(1)).rev() {
+        pending_squarings = pending_squarings.saturating_add(1);
+        if (exponent >> bit) & 1 == 1 {
+            acc = acc.square_repeat_vartime(pending_squarings);
+            pending_squarings = 0;
+            acc = acc.mul(if bit == 0 { &base_plain } else { &base_monty });
+        }
+    }
+    if pending_squarings > 0 {
+        // Only for an even exponent, which key loading refuses; kept correct anyway.
+        return acc.square_repeat_vartime(pending_squarings).retrieve();
+    }
+    *acc.as_montgomery()
 }
 
 /// Verifies an RSASSA-PSS signature over `message_hash` (the SHA-256 of the signing input).
@@ -206,6 +232,51 @@ fn mgf1_xor(out: &mut [u8], seed: &[u8]) {
             .finalize();
         for (byte, mask) in chunk.iter_mut().zip(mask.iter()) {
             *byte ^= mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_bigint::U64;
+
+    /// Our exponentiation against crypto-bigint's own, for exponents of every shape.
+    #[test]
+    fn pow_vartime_matches_crypto_bigint() {
+        let modulus = Odd::new(U2048::MAX.wrapping_sub(&U2048::from_u64(58))).unwrap();
+        let params = FixedMontyParams::new_vartime(modulus);
+        let bases = [
+            U2048::ZERO,
+            U2048::ONE,
+            U2048::from_u64(2),
+            U2048::MAX.wrapping_sub(&U2048::from_u64(60)),
+            U2048::from_be_hex(&"0123456789abcdef".repeat(32)),
+        ];
+        for exponent in [
+            0u64,
+            1,
+            2,
+            3,
+            4,
+            5,
+            17,
+            257,
+            65536,
+            65537,
+            (1 << 33) - 1,
+            u64::MAX,
+        ] {
+            for base in &bases {
+                let expected = FixedMontyForm::new(base, &params)
+                    .pow_vartime(&U64::from_u64(exponent))
+                    .retrieve();
+                assert_eq!(
+                    pow_vartime(base, exponent, &params),
+                    expected,
+                    "e = {exponent}"
+                );
+            }
         }
     }
 }
