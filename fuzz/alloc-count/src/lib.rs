@@ -1,1 +1,0 @@
-//! Empty: the allocation counts are in `tests/allocations.rs`.
