@@ -310,8 +310,7 @@ fn checked_der(file: &Path, bytes: &[u8], policy: KeyPolicy) -> Result<Vec<u8>, 
         let text = std::str::from_utf8(bytes).map_err(|_| not_pem)?;
         let key = PublicKey::from_pem_with_policy(text, policy)?;
         // `from_pem` accepted it, so it is one PEM block; take its DER out.
-        let (_label, der) =
-            pem_rfc7468::decode_vec(text.trim().as_bytes()).map_err(|_| not_pem)?;
+        let (_label, der) = pem_rfc7468::decode_vec(text.trim().as_bytes()).map_err(|_| not_pem)?;
         (key, der)
     };
     // What the binary loads must be exactly what was checked: the embedded DER, read back

@@ -7,8 +7,7 @@ use register_usage_jwt_macros::{embed_product_key, embed_test_key};
 const PRODUCT_KEY_V1: EmbeddedKey =
     embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
-const REAL_KEY_PEM: &str =
-    include_str!("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+const REAL_KEY_PEM: &str = include_str!("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
 #[test]
 fn real_product_key_embeds_and_loads() {
@@ -23,8 +22,9 @@ fn real_product_key_embeds_and_loads() {
 
 #[test]
 fn expansion_is_usable_in_expressions_and_statics() {
-    static KEYS: [EmbeddedKey; 1] =
-        [embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",)];
+    static KEYS: [EmbeddedKey; 1] = [embed_product_key!(
+        "tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+    )];
     let local = embed_product_key!(r"tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     assert_eq!(KEYS[0], PRODUCT_KEY_V1);
     assert_eq!(local, PRODUCT_KEY_V1);
@@ -77,10 +77,12 @@ fn test_keys_stay_refused_by_the_production_loader() {
 
 #[test]
 fn embedded_test_key_verifies_a_token() {
-    let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, test_key(TEST_3072))])
-        .expect("verifier");
+    let verifier =
+        Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, test_key(TEST_3072))]).expect("verifier");
     let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41").expect("nonce");
     let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
-    let registration = verifier.verify(token, 1, &nonce).expect("demo token verifies");
+    let registration = verifier
+        .verify(token, 1, &nonce)
+        .expect("demo token verifies");
     assert_eq!(registration.product_code(), "1fszvu527waovqeuhpkyx2b5d");
 }
