@@ -527,3 +527,27 @@ fn every_single_byte_removal_and_base64_substitution_fails() {
         }
     }
 }
+
+/// The stack bound the README states: the worst cases (the largest key, an 8192-byte token
+/// nested as deep as it can be, and the longest escaped strings) verify on a thread with a
+/// 64 KiB stack, in debug builds too. Decoding uses one 6 KiB stack buffer and the JSON
+/// reader walks nesting with one bit per level, never recursion.
+#[test]
+fn worst_cases_fit_a_64_kib_stack() {
+    let (_, deepest) = deepest_token(4096, "[", "]");
+    let (_, deepest_objects) = deepest_token(4096, "{\"a\":", "}");
+    let largest = valid_token_of_len(4096, MAX_TOKEN_LEN);
+    let verifier = verifier(4096);
+    std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            for token in [&deepest, &deepest_objects, &largest] {
+                verifier.verify(token, 1, &nonce()).unwrap();
+            }
+            let dots = ".".repeat(MAX_TOKEN_LEN);
+            assert!(verifier.verify(&dots, 1, &nonce()).is_err());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
