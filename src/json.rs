@@ -103,8 +103,9 @@ impl Iterator for DecodedChars<'_> {
                     self.rest.next();
                     self.rest.next();
                     let low = self.hex4();
-                    // Both halves were range-checked when the string was read.
-                    0x10000 | ((unit & 0x3FF) << 10) | (low & 0x3FF)
+                    // Both halves were range-checked when the string was read, so this is
+                    // at most 0x10FFFF.
+                    0x10000u32.wrapping_add(((unit & 0x3FF) << 10) | (low & 0x3FF))
                 } else {
                     unit
                 };
@@ -560,6 +561,18 @@ mod tests {
         let (_, value) = reader.next_member().unwrap().unwrap();
         let Value::String(s) = value else { panic!() };
         assert!(s.decodes_to("\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}x"));
+        // Surrogate pairs across the whole supplementary range (a proptest found that
+        // U+20000 once decoded wrongly).
+        for (escaped, decoded) in [
+            (r#"{"k":"\ud800\udc00"}"#, "\u{10000}"),
+            (r#"{"k":"\ud840\udc00"}"#, "\u{20000}"),
+            (r#"{"k":"\udbff\udfff"}"#, "\u{10FFFF}"),
+        ] {
+            let mut reader = ObjectReader::new(escaped).unwrap();
+            let (_, value) = reader.next_member().unwrap().unwrap();
+            let Value::String(s) = value else { panic!() };
+            assert!(s.decodes_to(decoded), "{escaped}");
+        }
         assert!(!s.decodes_to("\"\\/"));
     }
 

@@ -15,88 +15,23 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use base64ct::{Base64UrlUnpadded, Encoding};
+use common::{HEADER, NONCE, PRODUCT_CODE as PRODUCT};
 use proptest::prelude::*;
 use register_usage_jwt::{KeyPolicy, MAX_KEY_BITS, MAX_TOKEN_LEN, Nonce, PublicKey, Verifier};
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::signature::{RandomizedSigner, SignatureEncoding};
-use sha2::{Digest, Sha256};
-
-const PRODUCT: &str = "1fszvu527waovqeuhpkyx2b5d";
-const NONCE: &str = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55";
-const HEADER: &str = r#"{"alg":"PS256","typ":"JWT"}"#;
-
-/// SHA-256 in counter mode: deterministic salts, so every test run mints the same tokens.
-struct DetRng {
-    seed: [u8; 32],
-    counter: u64,
-}
-
-impl DetRng {
-    fn new(seed: &[u8]) -> Self {
-        Self {
-            seed: Sha256::digest(seed).into(),
-            counter: 0,
-        }
-    }
-
-    fn block(&mut self) -> [u8; 32] {
-        self.counter += 1;
-        Sha256::new()
-            .chain_update(self.seed)
-            .chain_update(self.counter.to_be_bytes())
-            .finalize()
-            .into()
-    }
-}
-
-impl rsa::rand_core::TryRng for DetRng {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let b = self.block();
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let b = self.block();
-        Ok(u64::from_be_bytes(b[..8].try_into().unwrap()))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(32) {
-            let b = self.block();
-            chunk.copy_from_slice(&b[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-
-impl rsa::rand_core::TryCryptoRng for DetRng {}
 
 fn b64(bytes: &[u8]) -> String {
-    let mut buffer = vec![0u8; Base64UrlUnpadded::encoded_len(bytes)];
-    Base64UrlUnpadded::encode(bytes, &mut buffer)
-        .unwrap()
-        .to_owned()
+    common::b64(bytes)
 }
 
 fn public_key(bits: usize) -> PublicKey {
-    let pem = std::fs::read_to_string(format!("keys/test-only-rsa{bits}.pub.pem")).unwrap();
-    PublicKey::from_pem_with_policy(&pem, KeyPolicy::DangerouslyAllowPublishedTestKeys).unwrap()
+    common::public_key(&format!("test-only-rsa{bits}"))
 }
 
 fn mint(bits: usize, header: &str, payload: &str) -> String {
-    let pem = std::fs::read_to_string(format!("keys/test-only-rsa{bits}.key.pem")).unwrap();
-    let key = rsa::pss::SigningKey::<Sha256>::new(rsa::PrivateKey::from_pkcs8_pem(&pem).unwrap());
-    let signing_input = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
-    let signature = key
-        .try_sign_with_rng(
-            &mut DetRng::new(signing_input.as_bytes()),
-            signing_input.as_bytes(),
-        )
-        .unwrap();
-    format!("{signing_input}.{}", b64(&signature.to_vec()))
+    common::mint(&format!("test-only-rsa{bits}"), header, payload)
 }
 
 fn verifier(bits: usize) -> Verifier {
