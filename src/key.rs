@@ -245,9 +245,8 @@ impl PublicKey {
         // Let `rsa` apply its own public-key checks as well (odd modulus, e < n, ...).
         let n = rsa::BoxedUint::from_be_slice_vartime(modulus);
         let e = rsa::BoxedUint::from(exponent);
-        let reference = rsa::PublicKey::new_with_size_limits(n, e, MIN_KEY_BITS..=MAX_KEY_BITS)
+        rsa::PublicKey::new_with_size_limits(n, e, MIN_KEY_BITS..=MAX_KEY_BITS)
             .map_err(|_| invalid(KeyDefect::Modulus))?;
-        debug_assert_eq!(reference.size(), modulus_bits.div_ceil(8));
         let modulus = PreparedModulus::new(modulus).ok_or(invalid(KeyDefect::Modulus))?;
         Ok(Self {
             modulus,

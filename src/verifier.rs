@@ -207,6 +207,8 @@ impl Verifier {
         let mut nonce = None;
         if let Some(expected) = expected_nonce {
             let mut owned = heapless::String::new();
+            // `Nonce::new` bounds it to 255 characters, which always fit; refuse rather
+            // than truncate should that ever change.
             owned.push_str(expected).map_err(|_| Error::NonceMismatch)?;
             nonce = Some(owned);
         }
