@@ -10,7 +10,6 @@ use rsa::pkcs1::{RsaPssParams, TrailerField};
 type RsaPssParamsOwned = RsaPssParams<Any>;
 use rsa::pkcs8::ObjectIdentifier;
 use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
-use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ConfigError, KeyDefect, KnownKey};
