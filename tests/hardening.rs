@@ -22,10 +22,6 @@ use common::{HEADER, NONCE, PRODUCT_CODE as PRODUCT};
 use proptest::prelude::*;
 use register_usage_jwt::{KeyPolicy, MAX_KEY_BITS, MAX_TOKEN_LEN, Nonce, PublicKey, Verifier};
 
-fn b64(bytes: &[u8]) -> String {
-    common::b64(bytes)
-}
-
 fn public_key(bits: usize) -> PublicKey {
     common::public_key(&format!("test-only-rsa{bits}"))
 }
