@@ -58,6 +58,9 @@ impl<'a> JsonStr<'a> {
 
     /// Whether the decoded string equals `other` ignoring ASCII case.
     pub(crate) fn decodes_to_ignoring_ascii_case(&self, other: &str) -> bool {
+        if !self.raw.contains('\\') {
+            return self.raw.eq_ignore_ascii_case(other);
+        }
         self.chars()
             .map(|c| c.to_ascii_lowercase())
             .eq(other.chars().map(|c| c.to_ascii_lowercase()))
