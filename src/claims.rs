@@ -11,7 +11,7 @@ use crate::json::{JsonStr, ObjectReader, Value};
 use crate::registration::Timestamp;
 
 /// The claims this crate reads, each with its accepted spellings; the first is the
-/// documented one and names the claim in errors.
+/// documented one, which [`documented_name`] returns to name the claim in errors.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Claim {
     ProductCode,
@@ -36,11 +36,13 @@ const CLAIMS: [(Claim, &[&str]); 5] = [
 ];
 
 fn documented_name(claim: Claim) -> &'static str {
-    CLAIMS
-        .iter()
-        .find(|(c, _)| *c == claim)
-        .and_then(|(_, names)| names.first().copied())
-        .unwrap_or("?")
+    match claim {
+        Claim::ProductCode => "ProductCode",
+        Claim::PublicKeyVersion => "PublicKeyVersion",
+        Claim::Nonce => "Nonce",
+        Claim::RotationTimestamp => "PublicKeyRotationTimestamp",
+        Claim::IssuedAt => "iat",
+    }
 }
 
 /// The claims of a token whose signature has verified.
@@ -161,4 +163,16 @@ fn timestamp(number: &str, name: &'static str) -> Result<Timestamp, JsonDefect> 
         .ok()
         .and_then(Timestamp::from_secs_f64)
         .ok_or(JsonDefect::OutOfRange { name })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_names_are_the_first_spellings() {
+        for (claim, spellings) in CLAIMS {
+            assert_eq!(Some(&documented_name(claim)), spellings.first());
+        }
+    }
 }
