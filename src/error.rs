@@ -54,6 +54,20 @@ pub enum TokenDefect {
     },
 }
 
+impl fmt::Display for TokenDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenDefect::SegmentCount { found } => {
+                write!(f, "it has {found} dot-separated segments instead of 3")
+            }
+            TokenDefect::EmptySegment { segment } => write!(f, "its {segment} is empty"),
+            TokenDefect::Base64 { segment } => {
+                write!(f, "its {segment} is not strict unpadded base64url")
+            }
+        }
+    }
+}
+
 /// What is wrong with the JSON of the header or the claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -85,41 +99,143 @@ pub enum JsonDefect {
         /// Byte offset of the second occurrence.
         offset: usize,
     },
-    /// The object has more members than the reader accepts.
+    /// The object has more than [`MAX_JSON_MEMBERS`](crate::MAX_JSON_MEMBERS) members.
     TooManyMembers {
         /// The bound.
         max: usize,
     },
-    /// Nesting deeper than the reader tracks (only reachable past the token size bound).
+    /// A member's value nests deeper than [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH).
     NestingTooDeep {
         /// The bound.
         max: usize,
     },
     /// A required member is absent.
     MissingMember {
-        /// Its name.
-        name: &'static str,
+        /// Which one.
+        member: Member,
     },
     /// A member has the wrong JSON type.
     WrongType {
-        /// Its name.
-        name: &'static str,
+        /// Which one.
+        member: Member,
         /// What it should be.
-        expected: &'static str,
+        expected: Expected,
         /// What it is.
-        found: &'static str,
+        found: JsonType,
     },
-    /// A member's value is out of range (a key version of 0, a negative timestamp, ...).
+    /// A number that must be an integer has a fraction (`1.5`, `1e-1`); integral spellings
+    /// such as `1.0` or `10e-1` are read as the integer they are.
+    NotAnInteger {
+        /// Which member.
+        member: Member,
+    },
+    /// A member's integer value is out of range (a key version of 0, negative or above
+    /// `2^32 - 1`).
     OutOfRange {
-        /// Its name.
-        name: &'static str,
+        /// Which one.
+        member: Member,
     },
     /// The claim is present under two spellings (`ProductCode` and `productCode`), or under
     /// a case variant of its name: a parser that picks the other one would disagree.
     AmbiguousMember {
-        /// The claim, by its documented name.
-        name: &'static str,
+        /// The claim.
+        member: Member,
     },
+}
+
+/// A header member or claim that this crate reads, named in errors by its documented name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Member {
+    /// The header's `alg`.
+    Alg,
+    /// The header's `typ`.
+    Typ,
+    /// `ProductCode` (or `productCode`).
+    ProductCode,
+    /// `PublicKeyVersion` (or `publicKeyVersion`).
+    PublicKeyVersion,
+    /// `Nonce` (or `nonce`).
+    Nonce,
+    /// `PublicKeyRotationTimestamp` (or `publicKeyRotationTimestamp`).
+    PublicKeyRotationTimestamp,
+    /// `iat`.
+    IssuedAt,
+}
+
+impl Member {
+    /// The documented spelling: `alg`, `typ`, `ProductCode`, `PublicKeyVersion`, `Nonce`,
+    /// `PublicKeyRotationTimestamp` or `iat`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Member::Alg => "alg",
+            Member::Typ => "typ",
+            Member::ProductCode => "ProductCode",
+            Member::PublicKeyVersion => "PublicKeyVersion",
+            Member::Nonce => "Nonce",
+            Member::PublicKeyRotationTimestamp => "PublicKeyRotationTimestamp",
+            Member::IssuedAt => "iat",
+        }
+    }
+}
+
+impl fmt::Display for Member {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`", self.name())
+    }
+}
+
+/// The type of a JSON value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonType {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// `null`.
+    Null,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl fmt::Display for JsonType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonType::String => "a string",
+            JsonType::Number => "a number",
+            JsonType::Boolean => "a boolean",
+            JsonType::Null => "null",
+            JsonType::Array => "an array",
+            JsonType::Object => "an object",
+        })
+    }
+}
+
+/// What a member must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Expected {
+    /// A string.
+    String,
+    /// A string, or `null` for none.
+    StringOrNull,
+    /// An integer from 1 to `2^32 - 1`.
+    PositiveInteger,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Expected::String => "a string",
+            Expected::StringOrNull => "a string or null",
+            Expected::PositiveInteger => "an integer from 1 to 4294967295",
+        })
+    }
 }
 
 impl fmt::Display for JsonDefect {
@@ -139,16 +255,19 @@ impl fmt::Display for JsonDefect {
             }
             JsonDefect::TooManyMembers { max } => write!(f, "more than {max} members"),
             JsonDefect::NestingTooDeep { max } => write!(f, "nesting deeper than {max} levels"),
-            JsonDefect::MissingMember { name } => write!(f, "`{name}` is missing"),
+            JsonDefect::MissingMember { member } => write!(f, "{member} is missing"),
             JsonDefect::WrongType {
-                name,
+                member,
                 expected,
                 found,
-            } => write!(f, "`{name}` is {found}, expected {expected}"),
-            JsonDefect::OutOfRange { name } => write!(f, "`{name}` is out of range"),
-            JsonDefect::AmbiguousMember { name } => write!(
+            } => write!(f, "{member} is {found}, expected {expected}"),
+            JsonDefect::NotAnInteger { member } => {
+                write!(f, "{member} has a fraction, expected an integer")
+            }
+            JsonDefect::OutOfRange { member } => write!(f, "{member} is out of range"),
+            JsonDefect::AmbiguousMember { member } => write!(
                 f,
-                "`{name}` appears under more than one spelling, so its value is ambiguous"
+                "{member} appears under more than one spelling, so its value is ambiguous"
             ),
         }
     }
@@ -238,6 +357,18 @@ pub enum SignatureDefect {
     /// The RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt) check failed: the token was
     /// altered, signed with another key, or signed with other PSS parameters.
     Mismatch,
+}
+
+impl fmt::Display for SignatureDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignatureDefect::Length { found, expected } => {
+                write!(f, "it is {found} bytes, the key needs {expected}")
+            }
+            SignatureDefect::NotReduced => f.write_str("it is not below the modulus"),
+            SignatureDefect::Mismatch => f.write_str("PS256 verification failed"),
+        }
+    }
 }
 
 /// The set of key versions a verifier holds, for error messages.
@@ -341,6 +472,65 @@ pub enum Error {
     NonceMissing,
     /// The caller declared it sent no nonce, but the token carries one.
     UnexpectedNonce,
+    /// A check that cannot fail did: a bug in this crate, never the token's fault. The token
+    /// is refused all the same.
+    Internal,
+}
+
+/// The checks of a verification, in the order [`Verifier::verify`](crate::Verifier::verify)
+/// runs them; [`Error::step`] names the one that refused a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// At most [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN) bytes.
+    Size,
+    /// Three segments of strict unpadded base64url.
+    Shape,
+    /// The header: a JSON object naming PS256 and nothing refused.
+    Header,
+    /// A key is configured for the key version the caller sent.
+    KeyVersion,
+    /// The PS256 signature.
+    Signature,
+    /// The claims: a JSON object of RegisterUsage claims.
+    Claims,
+    /// The token's product code is the configured one.
+    ProductCode,
+    /// The token's key version is the one whose key verified it.
+    ClaimKeyVersion,
+    /// The token's nonce is the one sent.
+    Nonce,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 9] = [
+        Step::Size,
+        Step::Shape,
+        Step::Header,
+        Step::KeyVersion,
+        Step::Signature,
+        Step::Claims,
+        Step::ProductCode,
+        Step::ClaimKeyVersion,
+        Step::Nonce,
+    ];
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Step::Size => "size",
+            Step::Shape => "shape",
+            Step::Header => "header",
+            Step::KeyVersion => "key version",
+            Step::Signature => "signature",
+            Step::Claims => "claims",
+            Step::ProductCode => "product code",
+            Step::ClaimKeyVersion => "claim key version",
+            Step::Nonce => "nonce",
+        })
+    }
 }
 
 impl Error {
@@ -360,7 +550,33 @@ impl Error {
             Error::NonceMismatch => "nonce_mismatch",
             Error::NonceMissing => "nonce_missing",
             Error::UnexpectedNonce => "unexpected_nonce",
+            Error::Internal => "internal_error",
         }
+    }
+
+    /// The check that refused the token; `None` for [`Error::Internal`], which no check
+    /// should produce.
+    ///
+    /// ```
+    /// use register_usage_jwt::{Error, Step};
+    ///
+    /// assert_eq!(Error::NonceMismatch.step(), Some(Step::Nonce));
+    /// ```
+    pub const fn step(&self) -> Option<Step> {
+        Some(match self {
+            Error::TokenTooLarge { .. } => Step::Size,
+            Error::MalformedToken { .. } => Step::Shape,
+            Error::MalformedHeader { .. }
+            | Error::UnsupportedAlgorithm { .. }
+            | Error::UnsupportedHeader { .. } => Step::Header,
+            Error::UnknownKeyVersion { .. } => Step::KeyVersion,
+            Error::BadSignature { .. } => Step::Signature,
+            Error::MalformedClaims { .. } => Step::Claims,
+            Error::ProductCodeMismatch => Step::ProductCode,
+            Error::KeyVersionMismatch { .. } => Step::ClaimKeyVersion,
+            Error::NonceMismatch | Error::NonceMissing | Error::UnexpectedNonce => Step::Nonce,
+            Error::Internal => return None,
+        })
     }
 }
 
@@ -372,22 +588,11 @@ impl fmt::Display for Error {
                 "the token is {len} bytes, more than the {max} any RegisterUsage token needs; \
                  pass the `Signature` field of the RegisterUsage response, nothing else"
             ),
-            Error::MalformedToken { defect } => {
-                f.write_str("the token is not a compact JWT: ")?;
-                match defect {
-                    TokenDefect::SegmentCount { found } => {
-                        write!(f, "it has {found} dot-separated segments instead of 3")?
-                    }
-                    TokenDefect::EmptySegment { segment } => write!(f, "its {segment} is empty")?,
-                    TokenDefect::Base64 { segment } => {
-                        write!(f, "its {segment} is not strict unpadded base64url")?
-                    }
-                }
-                f.write_str(
-                    "; pass the `Signature` field of the RegisterUsage response unchanged \
-                     (no quotes, whitespace or padding)",
-                )
-            }
+            Error::MalformedToken { defect } => write!(
+                f,
+                "the token is not a compact JWT: {defect}; pass the `Signature` field of the \
+                 RegisterUsage response unchanged (no quotes, whitespace or padding)"
+            ),
             Error::MalformedHeader { defect } => write!(
                 f,
                 "the token header is malformed ({defect}); this is not a RegisterUsage token"
@@ -411,20 +616,12 @@ impl fmt::Display for Error {
                  {configured}); send a PublicKeyVersion you have a key for, or add the key \
                  AWS Marketplace gave you for version {requested}"
             ),
-            Error::BadSignature { defect } => {
-                f.write_str("the token's signature is not valid for the configured key: ")?;
-                match defect {
-                    SignatureDefect::Length { found, expected } => {
-                        write!(f, "it is {found} bytes, the key needs {expected}")?
-                    }
-                    SignatureDefect::NotReduced => f.write_str("it is not below the modulus")?,
-                    SignatureDefect::Mismatch => f.write_str("PS256 verification failed")?,
-                }
-                f.write_str(
-                    "; the token was altered or not issued by AWS Marketplace for this product \
-                     (check that the key is the one for this product and version)",
-                )
-            }
+            Error::BadSignature { defect } => write!(
+                f,
+                "the token's signature is not valid for the configured key: {defect}; the \
+                 token was altered or not issued by AWS Marketplace for this product (check \
+                 that the key is the one for this product and version)"
+            ),
             Error::MalformedClaims { defect } => write!(
                 f,
                 "the token is signed but its claims are not RegisterUsage claims ({defect})"
@@ -449,6 +646,10 @@ impl fmt::Display for Error {
             Error::UnexpectedNonce => f.write_str(
                 "the token carries a nonce but this call declared none was sent; pass the \
                  nonce you sent to `verify`",
+            ),
+            Error::Internal => f.write_str(
+                "a check that cannot fail did; the token is refused. This is a bug in \
+                 register-usage-jwt: please report it with the token and the crate version",
             ),
         }
     }
@@ -483,6 +684,41 @@ pub enum KeyDefect {
     },
 }
 
+impl fmt::Display for KeyDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyDefect::Pem => f.write_str(
+                "it is not a well-formed PEM block; paste the key exactly as AWS Marketplace \
+                 gave it, BEGIN and END lines included",
+            ),
+            KeyDefect::PemLabel => {
+                f.write_str("its PEM label is neither `PUBLIC KEY` nor `RSA PUBLIC KEY`")
+            }
+            KeyDefect::PrivateKey => f.write_str(
+                "it is a private key; configure only the public key (and keep the private key \
+                 out of your container)",
+            ),
+            KeyDefect::Der => {
+                f.write_str("its DER is neither a SubjectPublicKeyInfo nor a PKCS#1 RSA public key")
+            }
+            KeyDefect::NotRsa => f.write_str("it is not an RSA key"),
+            KeyDefect::PssParameters => f.write_str(
+                "its RSASSA-PSS parameters are not SHA-256, MGF1-SHA-256 and a 32-byte salt, so \
+                 it cannot verify PS256",
+            ),
+            KeyDefect::Exponent => {
+                f.write_str("its public exponent is even, below 3 or above 2^33-1")
+            }
+            KeyDefect::Modulus => f.write_str("its modulus is even, so not an RSA modulus"),
+            KeyDefect::TooLarge { bits } => write!(
+                f,
+                "it has {bits} bits; keys above {} bits are not accepted",
+                crate::MAX_KEY_BITS
+            ),
+        }
+    }
+}
+
 /// A key whose private half is public.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -493,6 +729,17 @@ pub enum KnownKey {
     /// One of this crate's own test keys in `keys/`, whose private keys are in the
     /// repository.
     CrateTestKey,
+}
+
+impl fmt::Display for KnownKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KnownKey::AwsDocumentationSample => {
+                "the sample key from AWS's documentation (the jwt.io sample key)"
+            }
+            KnownKey::CrateTestKey => "one of register-usage-jwt's own test keys",
+        })
+    }
 }
 
 /// What is wrong with a product code.
@@ -513,6 +760,20 @@ pub enum ProductCodeDefect {
     },
 }
 
+impl fmt::Display for ProductCodeDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProductCodeDefect::Empty => f.write_str("it is empty"),
+            ProductCodeDefect::TooLong { len } => {
+                write!(f, "it has {len} characters, more than 255")
+            }
+            ProductCodeDefect::Character { offset } => {
+                write!(f, "byte {offset} is outside [-a-zA-Z0-9/=:_.@]")
+            }
+        }
+    }
+}
+
 /// What is wrong with a nonce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -524,6 +785,20 @@ pub enum NonceDefect {
         /// Its length in characters.
         chars: usize,
     },
+}
+
+impl fmt::Display for NonceDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NonceDefect::Empty => f.write_str("it is empty"),
+            NonceDefect::TooLong { chars } => {
+                write!(
+                    f,
+                    "it has {chars} characters, more than RegisterUsage accepts"
+                )
+            }
+        }
+    }
 }
 
 /// A mistake in configuring a verifier: a key, product code or nonce that cannot be used.
@@ -573,6 +848,13 @@ pub enum ConfigError {
         /// How many were given.
         found: usize,
     },
+    /// The operating system's random source failed, so no fresh nonce could be made.
+    NoRandomness {
+        /// The OS error number, when there is one.
+        os_error: Option<i32>,
+    },
+    /// A check that cannot fail did: a bug in this crate, not your configuration.
+    Internal,
 }
 
 impl ConfigError {
@@ -587,6 +869,8 @@ impl ConfigError {
             ConfigError::InvalidKeyVersion { .. } => "invalid_key_version",
             ConfigError::DuplicateKeyVersion { .. } => "duplicate_key_version",
             ConfigError::KeyCount { .. } => "key_count",
+            ConfigError::NoRandomness { .. } => "no_randomness",
+            ConfigError::Internal => "internal_error",
         }
     }
 }
@@ -595,78 +879,37 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::InvalidKey { defect } => {
-                f.write_str("the public key cannot be used: ")?;
-                match defect {
-                    KeyDefect::Pem => f.write_str(
-                        "it is not a well-formed PEM block; paste the key exactly as AWS \
-                         Marketplace gave it, BEGIN and END lines included",
-                    ),
-                    KeyDefect::PemLabel => {
-                        f.write_str("its PEM label is neither `PUBLIC KEY` nor `RSA PUBLIC KEY`")
-                    }
-                    KeyDefect::PrivateKey => f.write_str(
-                        "it is a private key; configure only the public key (and keep the \
-                         private key out of your container)",
-                    ),
-                    KeyDefect::Der => f.write_str(
-                        "its DER is neither a SubjectPublicKeyInfo nor a PKCS#1 RSA public key",
-                    ),
-                    KeyDefect::NotRsa => f.write_str("it is not an RSA key"),
-                    KeyDefect::PssParameters => f.write_str(
-                        "its RSASSA-PSS parameters are not SHA-256, MGF1-SHA-256 and a 32-byte \
-                         salt, so it cannot verify PS256",
-                    ),
-                    KeyDefect::Exponent => {
-                        f.write_str("its public exponent is even, below 3 or above 2^33-1")
-                    }
-                    KeyDefect::Modulus => f.write_str("its modulus is not a valid RSA modulus"),
-                    KeyDefect::TooLarge { bits } => write!(
-                        f,
-                        "it has {bits} bits; keys above {} bits are not accepted",
-                        crate::MAX_KEY_BITS
-                    ),
-                }
+                write!(f, "the public key cannot be used: {defect}")
             }
             ConfigError::WeakKey { bits, min } => write!(
                 f,
                 "the public key has {bits} bits, below the {min}-bit minimum; this is not a \
                  key AWS Marketplace issues for a product"
             ),
-            ConfigError::CompromisedKey { key } => match key {
-                KnownKey::AwsDocumentationSample => f.write_str(
-                    "this is the sample key from AWS's documentation (the jwt.io sample key); \
-                     its private key is public, so anyone could mint tokens it accepts. Use \
-                     the public key AWS Marketplace gave you for your product",
-                ),
-                KnownKey::CrateTestKey => f.write_str(
-                    "this is one of register-usage-jwt's own test keys; their private keys \
-                     are published. Use the public key AWS Marketplace gave you for your \
-                     product (tests and demos may opt in with \
-                     KeyPolicy::DangerouslyAllowPublishedTestKeys)",
-                ),
-            },
-            ConfigError::InvalidProductCode { defect } => {
-                f.write_str("the product code is invalid: ")?;
-                match defect {
-                    ProductCodeDefect::Empty => f.write_str("it is empty"),
-                    ProductCodeDefect::TooLong { len } => {
-                        write!(f, "it has {len} characters, more than 255")
-                    }
-                    ProductCodeDefect::Character { offset } => {
-                        write!(f, "byte {offset} is outside [-a-zA-Z0-9/=:_.@]")
-                    }
-                }?;
-                f.write_str("; use the product code AWS Marketplace shows for your product")
-            }
-            ConfigError::InvalidNonce { defect } => match defect {
-                NonceDefect::Empty => f.write_str(
-                    "the nonce is empty; send a fresh random nonce with each RegisterUsage call",
-                ),
-                NonceDefect::TooLong { chars } => write!(
+            ConfigError::CompromisedKey { key } => {
+                write!(
                     f,
-                    "the nonce has {chars} characters; RegisterUsage accepts at most 255"
-                ),
-            },
+                    "this is {key}; its private key is public, so anyone could mint tokens it \
+                     accepts. Use the public key AWS Marketplace gave you for your product"
+                )?;
+                if *key == KnownKey::CrateTestKey {
+                    f.write_str(
+                        " (tests and demos may opt in with \
+                         KeyPolicy::DangerouslyAllowPublishedTestKeys)",
+                    )?;
+                }
+                Ok(())
+            }
+            ConfigError::InvalidProductCode { defect } => write!(
+                f,
+                "the product code is invalid: {defect}; use the product code AWS Marketplace \
+                 shows for your product"
+            ),
+            ConfigError::InvalidNonce { defect } => write!(
+                f,
+                "the nonce cannot be sent: {defect}; send a fresh random nonce of 1 to 255 \
+                 characters with each RegisterUsage call"
+            ),
             ConfigError::InvalidKeyVersion { version } => {
                 write!(f, "key version {version} is invalid; versions start at 1")
             }
@@ -677,6 +920,20 @@ impl fmt::Display for ConfigError {
             ConfigError::KeyCount { found } => write!(
                 f,
                 "{found} keys were configured; configure between 1 and {MAX_KEY_VERSIONS}"
+            ),
+            ConfigError::NoRandomness { os_error } => {
+                f.write_str("the operating system's random source failed")?;
+                if let Some(code) = os_error {
+                    write!(f, " (OS error {code})")?;
+                }
+                f.write_str(
+                    "; do not start without a fresh nonce, and never fall back to a fixed one \
+                     (a replayed token would then verify)",
+                )
+            }
+            ConfigError::Internal => f.write_str(
+                "a check that cannot fail did. This is a bug in register-usage-jwt: please \
+                 report it with the key and the crate version",
             ),
         }
     }

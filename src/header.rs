@@ -1,7 +1,7 @@
 //! The JOSE header: `alg` must be `PS256`; nothing in it is used to find a key.
 
-use crate::error::{Algorithm, Error, HeaderParameter, JsonDefect};
-use crate::json::{ObjectReader, Value};
+use crate::error::{Algorithm, Error, Expected, HeaderParameter, JsonDefect, Member};
+use crate::json::{NAME_BYTES, ObjectReader, Value};
 
 /// Checks the decoded header. Other members (`kid`, `jwk`, `x5c`, ...) are validated as JSON
 /// and ignored: the key is chosen by the caller's key version alone.
@@ -12,15 +12,16 @@ pub(crate) fn check(header: &[u8]) -> Result<(), Error> {
             offset: e.valid_up_to(),
         })
     })?;
-    let mut reader = ObjectReader::new(text).map_err(malformed)?;
+    let mut names = [0; NAME_BYTES];
+    let mut reader = ObjectReader::new(text, &mut names).map_err(malformed)?;
     let mut algorithm_ok = None;
     let mut refused = None;
     while let Some((name, value)) = reader.next_member().map_err(malformed)? {
         if name.decodes_to("alg") {
             let Value::String(alg) = value else {
                 return Err(malformed(JsonDefect::WrongType {
-                    name: "alg",
-                    expected: "a string",
+                    member: Member::Alg,
+                    expected: Expected::String,
                     found: value.kind(),
                 }));
             };
@@ -36,13 +37,17 @@ pub(crate) fn check(header: &[u8]) -> Result<(), Error> {
             });
         } else if name.decodes_to("typ") {
             match value {
-                // Media type names are case-insensitive (RFC 7519 §5.1), so `jwt` is `JWT`.
-                Value::String(typ) if typ.decodes_to_ignoring_ascii_case("JWT") => {}
+                // Media type names are case-insensitive (RFC 7519 §5.1), and a `typ` without
+                // a `/` means `application/` + value (RFC 7515 §4.1.9): `jwt`, `JWT` and
+                // `application/jwt` all name the same type.
+                Value::String(typ)
+                    if typ.decodes_to_ignoring_ascii_case("JWT")
+                        || typ.decodes_to_ignoring_ascii_case("application/JWT") => {}
                 Value::String(_) => refused = refused.or(Some(HeaderParameter::Typ)),
                 other => {
                     return Err(malformed(JsonDefect::WrongType {
-                        name: "typ",
-                        expected: "a string",
+                        member: Member::Typ,
+                        expected: Expected::String,
                         found: other.kind(),
                     }));
                 }
@@ -54,7 +59,9 @@ pub(crate) fn check(header: &[u8]) -> Result<(), Error> {
         }
     }
     match algorithm_ok {
-        None => Err(malformed(JsonDefect::MissingMember { name: "alg" })),
+        None => Err(malformed(JsonDefect::MissingMember {
+            member: Member::Alg,
+        })),
         Some(Err(found)) => Err(Error::UnsupportedAlgorithm { found }),
         Some(Ok(())) => match refused {
             Some(parameter) => Err(Error::UnsupportedHeader { parameter }),

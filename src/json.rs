@@ -15,15 +15,25 @@
 //! The input is a `&str`, so UTF-8 validity is settled before parsing. Every read is
 //! bounds-checked through `get`; nothing here can panic or allocate.
 
-use crate::error::JsonDefect;
+use crate::error::{JsonDefect, JsonType};
 
-/// The most members one object may have. A RegisterUsage payload has at most six and a
-/// JOSE header rarely more than eight; the bound keeps duplicate detection on the stack.
-pub(crate) const MAX_MEMBERS: usize = 64;
+/// The most members the header or the claims object may have. A RegisterUsage payload has
+/// at most six and a JOSE header rarely more than eight; the bound keeps duplicate detection
+/// on the stack.
+pub const MAX_JSON_MEMBERS: usize = 64;
+use MAX_JSON_MEMBERS as MAX_MEMBERS;
 
-/// The deepest nesting the skipper tracks. Each level costs one bit; the token bound
-/// (8 KiB of base64, about 6 KiB of JSON) cannot produce more than 6 Ki levels.
-const MAX_DEPTH: usize = 8192;
+/// The deepest nesting accepted inside a member's value of the header or the claims. A JOSE
+/// header nests two levels at most (a `jwk`), a RegisterUsage payload none; the bound keeps
+/// a crafted header's cost before the signature check small and the skipper's stack to one
+/// word.
+pub const MAX_JSON_DEPTH: usize = 64;
+use MAX_JSON_DEPTH as MAX_DEPTH;
+
+/// Room for the decoded names of escaped members: unescaping never lengthens a name, so
+/// the names of one object never need more than the decoded token holds. The caller owns
+/// the buffer, so the reader itself stays small enough to move around on the stack.
+pub(crate) const NAME_BYTES: usize = crate::token::MAX_DECODED_LEN;
 
 /// A JSON string as it appears in the input, between its quotes, already validated:
 /// every escape is well formed and every surrogate is paired.
@@ -44,14 +54,6 @@ impl<'a> JsonStr<'a> {
     pub(crate) fn decodes_to(&self, other: &str) -> bool {
         if !self.raw.contains('\\') {
             return self.raw == other;
-        }
-        self.chars().eq(other.chars())
-    }
-
-    /// Whether two strings decode to the same text.
-    pub(crate) fn same_text(&self, other: &JsonStr<'_>) -> bool {
-        if !self.raw.contains('\\') && !other.raw.contains('\\') {
-            return self.raw == other.raw;
         }
         self.chars().eq(other.chars())
     }
@@ -132,24 +134,45 @@ pub(crate) enum Value<'a> {
 }
 
 impl Value<'_> {
-    pub(crate) fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> JsonType {
         match self {
-            Value::String(_) => "a string",
-            Value::Number(_) => "a number",
-            Value::Bool => "a boolean",
-            Value::Null => "null",
-            Value::Array => "an array",
-            Value::Object => "an object",
+            Value::String(_) => JsonType::String,
+            Value::Number(_) => JsonType::Number,
+            Value::Bool => JsonType::Boolean,
+            Value::Null => JsonType::Null,
+            Value::Array => JsonType::Array,
+            Value::Object => JsonType::Object,
         }
     }
 }
 
 /// Reads the members of one top-level object, in order, and rejects duplicates.
-pub(crate) struct ObjectReader<'a> {
+///
+/// Duplicates are found when the object closes, by sorting the decoded names: comparing each
+/// name with every earlier one costs `O(members²)` decodes, which a crafted header of many
+/// escaped names turns into more work than a signature check, before any signature is
+/// checked. Decoding each escaped name once into `names` and sorting keeps the work linear
+/// in the input, times `log(members)` byte comparisons.
+pub(crate) struct ObjectReader<'a, 'n> {
     input: &'a str,
     pos: usize,
     state: State,
-    seen: heapless::Vec<JsonStr<'a>, MAX_MEMBERS>,
+    seen: heapless::Vec<SeenName, MAX_MEMBERS>,
+    names: &'n mut [u8; NAME_BYTES],
+    names_len: usize,
+    /// The JSON text of the last member's value, as written.
+    value_text: &'a str,
+}
+
+/// Where a member's decoded name is: in the input itself when it has no escape, otherwise
+/// in the reader's `names` buffer.
+#[derive(Clone, Copy)]
+struct SeenName {
+    /// Byte offset of the name's opening quote, for the error.
+    offset: usize,
+    start: usize,
+    len: usize,
+    unescaped_into_buffer: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -159,14 +182,18 @@ enum State {
     Done,
 }
 
-impl<'a> ObjectReader<'a> {
-    /// Starts reading `input`, which must hold one object and nothing but whitespace around it.
-    pub(crate) fn new(input: &'a str) -> Result<Self, JsonDefect> {
+impl<'a, 'n> ObjectReader<'a, 'n> {
+    /// Starts reading `input`, which must hold one object and nothing but whitespace around
+    /// it; `names` is scratch space for the decoded names of escaped members.
+    pub(crate) fn new(input: &'a str, names: &'n mut [u8; NAME_BYTES]) -> Result<Self, JsonDefect> {
         let mut reader = Self {
             input,
             pos: 0,
             state: State::First,
             seen: heapless::Vec::new(),
+            names,
+            names_len: 0,
+            value_text: "",
         };
         reader.skip_whitespace();
         match reader.peek() {
@@ -186,9 +213,12 @@ impl<'a> ObjectReader<'a> {
                 self.bump();
                 self.state = State::Done;
                 self.skip_whitespace();
-                return match self.peek() {
+                if self.peek().is_some() {
+                    return Err(JsonDefect::TrailingData { offset: self.pos });
+                }
+                return match self.first_duplicate() {
                     None => Ok(None),
-                    Some(_) => Err(JsonDefect::TrailingData { offset: self.pos }),
+                    Some(offset) => Err(JsonDefect::DuplicateMember { offset }),
                 };
             }
             (State::Next, Some(b',')) => {
@@ -200,19 +230,81 @@ impl<'a> ObjectReader<'a> {
         }
         let name_offset = self.pos;
         let name = self.string()?;
-        if self.seen.iter().any(|seen| seen.same_text(&name)) {
-            return Err(JsonDefect::DuplicateMember {
-                offset: name_offset,
-            });
-        }
+        let seen = self.remember(name_offset, name)?;
         self.seen
-            .push(name)
+            .push(seen)
             .map_err(|_| JsonDefect::TooManyMembers { max: MAX_MEMBERS })?;
         self.skip_whitespace();
         self.expect(b':')?;
+        self.skip_whitespace();
+        let value_start = self.pos;
         let value = self.value()?;
+        self.value_text = self.input.get(value_start..self.pos).unwrap_or_default();
         self.state = State::Next;
         Ok(Some((name, value)))
+    }
+
+    /// The JSON text of the value [`next_member`](Self::next_member) returned last, exactly
+    /// as written (strings with their quotes and escapes).
+    pub(crate) fn value_text(&self) -> &'a str {
+        self.value_text
+    }
+
+    /// Records where `name`'s decoded bytes are, unescaping it into `names` if need be.
+    fn remember(&mut self, offset: usize, name: JsonStr<'a>) -> Result<SeenName, JsonDefect> {
+        // The name starts after its opening quote.
+        let raw_start = offset.saturating_add(1);
+        if !name.raw.contains('\\') {
+            return Ok(SeenName {
+                offset,
+                start: raw_start,
+                len: name.raw.len(),
+                unescaped_into_buffer: false,
+            });
+        }
+        let start = self.names_len;
+        let mut utf8 = [0u8; 4];
+        for c in name.chars() {
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            let end = self.names_len.saturating_add(bytes.len());
+            // Unreachable while `NAME_BYTES` covers the decoded token; a syntax error at the
+            // name rather than a panic should that bound ever change.
+            self.names
+                .get_mut(self.names_len..end)
+                .ok_or(JsonDefect::Syntax { offset })?
+                .copy_from_slice(bytes);
+            self.names_len = end;
+        }
+        Ok(SeenName {
+            offset,
+            start,
+            len: self.names_len.saturating_sub(start),
+            unescaped_into_buffer: true,
+        })
+    }
+
+    /// The offset of a member whose decoded name an earlier member already has, if any.
+    fn first_duplicate(&mut self) -> Option<usize> {
+        let (input, names) = (self.input.as_bytes(), &*self.names);
+        let bytes = |seen: &SeenName| {
+            let source: &[u8] = if seen.unescaped_into_buffer {
+                names
+            } else {
+                input
+            };
+            source
+                .get(seen.start..seen.start.saturating_add(seen.len))
+                .unwrap_or(&[])
+        };
+        self.seen
+            .sort_unstable_by(|a, b| bytes(a).cmp(bytes(b)).then(a.offset.cmp(&b.offset)));
+        self.seen
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [a, b] if bytes(a) == bytes(b) => Some(b.offset),
+                _ => None,
+            })
+            .min()
     }
 
     fn peek(&self) -> Option<u8> {
@@ -484,8 +576,9 @@ mod tests {
     use alloc::string::String;
     use alloc::vec::Vec;
 
-    fn members(input: &str) -> Result<Vec<(String, &'static str)>, JsonDefect> {
-        let mut reader = ObjectReader::new(input)?;
+    fn members(input: &str) -> Result<Vec<(String, JsonType)>, JsonDefect> {
+        let mut names = [0; NAME_BYTES];
+        let mut reader = ObjectReader::new(input, &mut names)?;
         let mut out = Vec::new();
         while let Some((name, value)) = reader.next_member()? {
             out.push((name.chars().collect(), value.kind()));
@@ -499,7 +592,7 @@ mod tests {
             .unwrap();
         let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["a", "b", "c", "g"]);
-        assert_eq!(got[2].1, "an object");
+        assert_eq!(got[2].1, JsonType::Object);
     }
 
     #[test]
@@ -555,12 +648,24 @@ mod tests {
         ));
         // Nested objects are values, not members of the top level.
         assert!(members(r#"{"a":{"a":1},"b":{"a":2}}"#).is_ok());
+        // Found wherever they are, and the offset is the later occurrence's.
+        assert!(matches!(
+            members(r#"{"b":1,"\u0061":2,"c":3,"a":4}"#),
+            Err(JsonDefect::DuplicateMember { offset: 24 })
+        ));
+        assert!(matches!(
+            members(r#"{"\u00e9":1,"x":2,"é":3}"#),
+            Err(JsonDefect::DuplicateMember { .. })
+        ));
+        // Names that differ only after an escape are different.
+        assert!(members(r#"{"a\u0062":1,"ab\u0063":2,"abd":3}"#).is_ok());
     }
 
     #[test]
     fn decodes_escapes_and_surrogate_pairs() {
         let input = r#"{"k":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00x"}"#;
-        let mut reader = ObjectReader::new(input).unwrap();
+        let mut names = [0; NAME_BYTES];
+        let mut reader = ObjectReader::new(input, &mut names).unwrap();
         let (_, value) = reader.next_member().unwrap().unwrap();
         let Value::String(s) = value else { panic!() };
         assert!(s.decodes_to("\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1F600}x"));
@@ -571,7 +676,8 @@ mod tests {
             (r#"{"k":"\ud840\udc00"}"#, "\u{20000}"),
             (r#"{"k":"\udbff\udfff"}"#, "\u{10FFFF}"),
         ] {
-            let mut reader = ObjectReader::new(escaped).unwrap();
+            let mut names = [0; NAME_BYTES];
+            let mut reader = ObjectReader::new(escaped, &mut names).unwrap();
             let (_, value) = reader.next_member().unwrap().unwrap();
             let Value::String(s) = value else { panic!() };
             assert!(s.decodes_to(decoded), "{escaped}");
@@ -595,8 +701,8 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_costs_no_recursion() {
-        let depth = 6000;
+    fn nesting_to_the_bound_costs_no_recursion() {
+        let depth = MAX_DEPTH;
         let mut input = String::from("{\"x\":");
         input.extend(core::iter::repeat_n('[', depth));
         input.extend(core::iter::repeat_n(']', depth));

@@ -3,14 +3,11 @@
 
 use core::fmt;
 
-use rsa::pkcs1::der::asn1::Any;
-use rsa::pkcs1::der::{Decode, pem};
-use rsa::pkcs1::{RsaPssParams, TrailerField};
-
-type RsaPssParamsOwned = RsaPssParams<Any>;
-use rsa::pkcs8::ObjectIdentifier;
-use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
+use der::Decode;
+use der::asn1::{Any, AnyRef, ObjectIdentifier};
+use pkcs1::{RsaPssParamsOwned, RsaPublicKeyRef, TrailerField};
 use sha2::{Digest, Sha256};
+use spki::SubjectPublicKeyInfoRef;
 
 use crate::error::{ConfigError, KeyDefect, KnownKey};
 use crate::known_keys;
@@ -25,7 +22,7 @@ pub const MAX_KEY_BITS: usize = 4096;
 /// is under 700 bytes.
 const MAX_DER_LEN: usize = 2048;
 
-const RSA_ENCRYPTION: ObjectIdentifier = rsa::pkcs1::ALGORITHM_OID;
+const RSA_ENCRYPTION: ObjectIdentifier = pkcs1::ALGORITHM_OID;
 const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 const ID_MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
@@ -134,9 +131,10 @@ impl PublicKey {
     pub fn from_pem_with_policy(pem: &str, policy: KeyPolicy) -> Result<Self, ConfigError> {
         let invalid = |defect| ConfigError::InvalidKey { defect };
         let pem = pem.trim().as_bytes();
-        let label = pem::decode_label(pem).map_err(|_| invalid(KeyDefect::Pem))?;
+        let label = pem_rfc7468::decode_label(pem).map_err(|_| invalid(KeyDefect::Pem))?;
         let mut buffer = [0u8; MAX_DER_LEN];
-        let (_, der) = pem::decode(pem, &mut buffer).map_err(|_| invalid(KeyDefect::Pem))?;
+        let (_, der) =
+            pem_rfc7468::decode(pem, &mut buffer).map_err(|_| invalid(KeyDefect::Pem))?;
         match label {
             "PUBLIC KEY" => Self::from_spki(der, policy),
             "RSA PUBLIC KEY" => Self::from_pkcs1(der, policy),
@@ -174,16 +172,26 @@ impl PublicKey {
         self.fingerprint
     }
 
-    pub(crate) fn verify_pss(
+    /// The whole PS256 check of `signature` over `signing_input`: its length against the
+    /// modulus, SHA-256 of the input, then RSASSA-PSS (MGF1-SHA-256, 32-byte salt). The
+    /// verifier and the fuzzing entry points both call this, so there is one PS256 check.
+    pub(crate) fn verify_ps256(
         &self,
-        message_hash: &[u8; 32],
+        signing_input: &[u8],
         signature: &[u8],
     ) -> Result<(), crate::error::SignatureDefect> {
+        if signature.len() != self.signature_len() {
+            return Err(crate::error::SignatureDefect::Length {
+                found: signature.len(),
+                expected: self.signature_len(),
+            });
+        }
+        let message_hash: [u8; 32] = Sha256::digest(signing_input).into();
         pss::verify(
             &self.modulus,
             self.modulus_bits,
             self.exponent,
-            message_hash,
+            &message_hash,
             signature,
         )
     }
@@ -216,8 +224,7 @@ impl PublicKey {
 
     fn from_pkcs1(der: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
         let invalid = |defect| ConfigError::InvalidKey { defect };
-        let key =
-            rsa::pkcs1::RsaPublicKeyRef::from_der(der).map_err(|_| invalid(KeyDefect::Der))?;
+        let key = RsaPublicKeyRef::from_der(der).map_err(|_| invalid(KeyDefect::Der))?;
         let modulus = strip_leading_zeros(key.modulus.as_bytes());
         let exponent = strip_leading_zeros(key.public_exponent.as_bytes());
 
@@ -241,12 +248,14 @@ impl PublicKey {
             });
         }
         let exponent = exponent_value(exponent).ok_or(invalid(KeyDefect::Exponent))?;
-        // Let `rsa` apply its own public-key checks as well (odd modulus, e < n, ...).
-        let n = rsa::BoxedUint::from_be_slice_vartime(modulus);
-        let e = rsa::BoxedUint::from(exponent);
-        rsa::PublicKey::new_with_size_limits(n, e, MIN_KEY_BITS..=MAX_KEY_BITS)
-            .map_err(|_| invalid(KeyDefect::Modulus))?;
-        let modulus = PreparedModulus::new(modulus).ok_or(invalid(KeyDefect::Modulus))?;
+        // The checks an RSA public key construction makes (as `rsa::RsaPublicKey` does): the
+        // size range and an odd exponent in range (above), an odd modulus (here), and `e < n`,
+        // which a `const` assertion below proves at compile time.
+        if !is_odd(modulus) {
+            return Err(invalid(KeyDefect::Modulus));
+        }
+        // Fails only for an even, empty or oversized modulus, all refused above.
+        let modulus = PreparedModulus::new(modulus).ok_or(ConfigError::Internal)?;
         Ok(Self {
             modulus,
             modulus_bits,
@@ -257,7 +266,7 @@ impl PublicKey {
 }
 
 /// Refuses id-RSASSA-PSS parameters that do not describe PS256.
-fn check_pss_parameters(params: rsa::pkcs8::der::AnyRef<'_>) -> Result<(), ConfigError> {
+fn check_pss_parameters(params: AnyRef<'_>) -> Result<(), ConfigError> {
     let wrong = ConfigError::InvalidKey {
         defect: KeyDefect::PssParameters,
     };
@@ -275,6 +284,10 @@ fn check_pss_parameters(params: rsa::pkcs8::der::AnyRef<'_>) -> Result<(), Confi
     if ok { Ok(()) } else { Err(wrong) }
 }
 
+fn is_odd(big_endian: &[u8]) -> bool {
+    big_endian.last().is_some_and(|low| low & 1 == 1)
+}
+
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     bytes.get(start..).unwrap_or(&[])
@@ -290,6 +303,10 @@ fn bit_length(big_endian: &[u8]) -> usize {
             .saturating_add(8usize.saturating_sub(top.leading_zeros() as usize)),
     }
 }
+
+// Every accepted exponent is below `2^33` and every accepted modulus has at least
+// `MIN_KEY_BITS` bits, so `e < n` needs no run-time check: this fails the build otherwise.
+const _: () = assert!(MIN_KEY_BITS > 33);
 
 /// The exponent as a number, if it is odd and within `3..=2^33 - 1` (the range `rsa`
 /// accepts, restricted to odd values since an even exponent is never an RSA key).

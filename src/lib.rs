@@ -54,8 +54,10 @@
 //!
 //! # Features
 //! The crate is `#![no_std]` and needs `alloc` only to hold the configured keys; verifying a
-//! token allocates nothing. The default `std` feature adds nothing today beyond declaring
-//! the environment; disable default features for a no_std build.
+//! token allocates nothing. Disable default features for a no_std build.
+//! - `std` (default): [`Timestamp::to_system_time`].
+//! - `getrandom`: `RandomNonce`, a fresh 192-bit nonce per call (no_std-compatible).
+//! - `serde`: `Serialize` for [`Registration`].
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -70,6 +72,7 @@ mod header;
 mod json;
 mod key;
 mod known_keys;
+mod nonce;
 mod pss;
 mod registration;
 mod token;
@@ -79,15 +82,21 @@ mod verifier;
 pub mod fuzzing;
 
 pub use error::{
-    Algorithm, ConfigError, Error, HeaderParameter, JsonDefect, KeyDefect, KeyVersions, KnownKey,
-    MAX_KEY_VERSIONS, NonceDefect, ProductCodeDefect, Segment, SignatureDefect, TokenDefect,
+    Algorithm, ConfigError, Error, Expected, HeaderParameter, JsonDefect, JsonType, KeyDefect,
+    KeyVersions, KnownKey, MAX_KEY_VERSIONS, Member, NonceDefect, ProductCodeDefect, Segment,
+    SignatureDefect, Step, TokenDefect,
 };
+pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
+#[cfg(feature = "getrandom")]
+pub use nonce::RandomNonce;
+pub use nonce::{AsNonce, Nonce};
 pub use registration::{
-    MAX_NONCE_BYTES, MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, Registration, Timestamp,
+    MAX_NONCE_BYTES, MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, MAX_RAW_CLAIM_LEN, RawClaim,
+    Registration, TimeClaim, Timestamp,
 };
 pub use token::MAX_TOKEN_LEN;
-pub use verifier::{Nonce, Verifier};
+pub use verifier::Verifier;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

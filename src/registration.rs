@@ -3,13 +3,31 @@
 use core::fmt;
 
 /// A point in time as epoch seconds, possibly fractional (AWS JSON 1.1 timestamps are
-/// JSON numbers).
+/// JSON numbers), from the epoch to the end of year 9999.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Timestamp(f64);
 
+/// The last second of year 9999, the end of the range a timestamp is read in: anything
+/// later is not a date a token could mean.
+const LAST_SECOND_OF_9999: f64 = 253_402_300_799.0;
+
 impl Timestamp {
     pub(crate) fn from_secs_f64(seconds: f64) -> Option<Self> {
-        (seconds.is_finite() && seconds >= 0.0).then_some(Self(seconds))
+        (seconds.is_finite() && (0.0..=LAST_SECOND_OF_9999).contains(&seconds))
+            .then_some(Self(seconds))
+    }
+
+    /// The same point in time as a [`std::time::SystemTime`].
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+    pub fn to_system_time(&self) -> std::time::SystemTime {
+        // In range by construction (0 to year 9999), which `Duration` and `SystemTime`
+        // represent on every platform Rust supports; the epoch is the fallback that keeps
+        // this total.
+        core::time::Duration::try_from_secs_f64(self.0)
+            .ok()
+            .and_then(|since| std::time::UNIX_EPOCH.checked_add(since))
+            .unwrap_or(std::time::UNIX_EPOCH)
     }
 
     /// Seconds since the Unix epoch, with any fraction.
@@ -32,6 +50,82 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// The most bytes of an unparsed claim value a [`Registration`] keeps.
+pub const MAX_RAW_CLAIM_LEN: usize = 64;
+
+/// A claim value kept as the JSON text the token holds, up to [`MAX_RAW_CLAIM_LEN`] bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawClaim {
+    text: heapless::String<MAX_RAW_CLAIM_LEN>,
+    truncated: bool,
+}
+
+impl RawClaim {
+    pub(crate) fn new(json: &str) -> Self {
+        let mut text = heapless::String::new();
+        let mut truncated = false;
+        for c in json.chars() {
+            if text.push(c).is_err() {
+                truncated = true;
+                break;
+            }
+        }
+        Self { text, truncated }
+    }
+
+    /// The JSON text as written in the token (strings keep their quotes and escapes),
+    /// cut at a character boundary if it was longer than [`MAX_RAW_CLAIM_LEN`] bytes.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether [`as_str`](Self::as_str) is only the beginning of the value.
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+}
+
+impl fmt::Display for RawClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)?;
+        if self.truncated {
+            f.write_str("...")?;
+        }
+        Ok(())
+    }
+}
+
+/// An informational time claim (`iat`, `PublicKeyRotationTimestamp`): reported, never
+/// checked, because nothing depends on it. A token whose time claim has a form nobody
+/// expected still verifies, and the value reaches the caller as it is.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum TimeClaim {
+    /// A NumericDate: a JSON number of seconds since the epoch, up to the end of year 9999.
+    Seconds(Timestamp),
+    /// Anything else (a string, a negative or huge number, an object), as written.
+    Other(RawClaim),
+}
+
+impl TimeClaim {
+    /// The time, when the claim is a NumericDate.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        match self {
+            TimeClaim::Seconds(time) => Some(*time),
+            TimeClaim::Other(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for TimeClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeClaim::Seconds(time) => fmt::Display::fmt(time, f),
+            TimeClaim::Other(raw) => fmt::Display::fmt(raw, f),
+        }
+    }
+}
+
 /// The longest product code, in bytes (it is ASCII).
 pub const MAX_PRODUCT_CODE_LEN: usize = 255;
 /// The longest nonce in characters, as RegisterUsage accepts.
@@ -39,7 +133,8 @@ pub const MAX_NONCE_CHARS: usize = 255;
 /// The longest nonce in UTF-8 bytes: 255 characters of up to 4 bytes each.
 pub const MAX_NONCE_BYTES: usize = MAX_NONCE_CHARS * 4;
 
-/// A verified RegisterUsage registration: returned only by
+/// A verified RegisterUsage registration (with the `serde` feature, `Serialize`): returned
+/// only by
 /// [`Verifier::verify`](crate::Verifier::verify) once the signature and every claim check
 /// have passed.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,8 +142,8 @@ pub struct Registration {
     pub(crate) product_code: heapless::String<MAX_PRODUCT_CODE_LEN>,
     pub(crate) key_version: u32,
     pub(crate) nonce: Option<heapless::String<MAX_NONCE_BYTES>>,
-    pub(crate) issued_at: Option<Timestamp>,
-    pub(crate) rotation: Option<Timestamp>,
+    pub(crate) issued_at: Option<TimeClaim>,
+    pub(crate) rotation: Option<TimeClaim>,
 }
 
 impl Registration {
@@ -68,15 +163,65 @@ impl Registration {
         self.nonce.as_deref()
     }
 
-    /// When AWS issued the token (`iat`), if the token says.
-    pub fn issued_at(&self) -> Option<Timestamp> {
-        self.issued_at
+    /// When AWS issued the token (`iat`), if the token says (a `null` says nothing).
+    /// Informational: it is reported as found, never checked.
+    pub fn issued_at(&self) -> Option<&TimeClaim> {
+        self.issued_at.as_ref()
     }
 
     /// `PublicKeyRotationTimestamp`: present only when the key version used has expired.
     /// The token is still valid, but the seller must ship the new key version AWS
     /// Marketplace provides before this key stops being used; log it loudly.
-    pub fn public_key_rotation_timestamp(&self) -> Option<Timestamp> {
-        self.rotation
+    ///
+    /// Any non-`null` value counts, whatever its form: a rotation timestamp that is not a
+    /// NumericDate still means the key version has expired.
+    pub fn public_key_rotation_timestamp(&self) -> Option<&TimeClaim> {
+        self.rotation.as_ref()
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serialize {
+    //! `serde::Serialize` for what a verification reports: the registration's fields by
+    //! their accessor names; a NumericDate as a number of seconds, any other time claim as
+    //! the JSON text the token holds (a string).
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+    use super::{RawClaim, Registration, TimeClaim, Timestamp};
+
+    impl Serialize for Timestamp {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_f64(self.0)
+        }
+    }
+
+    impl Serialize for RawClaim {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl Serialize for TimeClaim {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                TimeClaim::Seconds(time) => time.serialize(serializer),
+                TimeClaim::Other(raw) => raw.serialize(serializer),
+            }
+        }
+    }
+
+    impl Serialize for Registration {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut out = serializer.serialize_struct("Registration", 5)?;
+            out.serialize_field("product_code", self.product_code())?;
+            out.serialize_field("key_version", &self.key_version())?;
+            out.serialize_field("nonce", &self.nonce())?;
+            out.serialize_field("issued_at", &self.issued_at())?;
+            out.serialize_field(
+                "public_key_rotation_timestamp",
+                &self.public_key_rotation_timestamp(),
+            )?;
+            out.end()
+        }
     }
 }

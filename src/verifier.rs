@@ -1,55 +1,14 @@
 //! The verifier: configured once with a product code and keys, then checks tokens.
 
 use alloc::vec::Vec;
-use core::fmt;
-
-use sha2::{Digest, Sha256};
 
 use crate::claims::Claims;
-use crate::error::{
-    ConfigError, Error, JsonDefect, KeyVersions, MAX_KEY_VERSIONS, NonceDefect, ProductCodeDefect,
-    SignatureDefect,
-};
+use crate::error::{ConfigError, Error, KeyVersions, MAX_KEY_VERSIONS, ProductCodeDefect};
 use crate::header;
 use crate::key::PublicKey;
-use crate::registration::{MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, Registration};
+use crate::nonce::AsNonce;
+use crate::registration::{MAX_PRODUCT_CODE_LEN, Registration};
 use crate::token::{DecodedToken, MAX_DECODED_LEN};
-
-/// The nonce sent with a RegisterUsage call: 1 to 255 characters of any Unicode.
-///
-/// Send a fresh random nonce with every call and verify the answer against it; that is
-/// what makes a captured token useless to anyone else.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Nonce<'a>(&'a str);
-
-impl<'a> Nonce<'a> {
-    /// Checks that `nonce` can be sent to RegisterUsage.
-    ///
-    /// # Errors
-    /// [`ConfigError::InvalidNonce`] when it is empty or longer than 255 characters.
-    pub fn new(nonce: &'a str) -> Result<Self, ConfigError> {
-        let chars = nonce.chars().count();
-        let defect = if chars == 0 {
-            NonceDefect::Empty
-        } else if chars > MAX_NONCE_CHARS {
-            NonceDefect::TooLong { chars }
-        } else {
-            return Ok(Self(nonce));
-        };
-        Err(ConfigError::InvalidNonce { defect })
-    }
-
-    /// The nonce text.
-    pub fn as_str(&self) -> &'a str {
-        self.0
-    }
-}
-
-impl fmt::Debug for Nonce<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Nonce").field(&self.0).finish()
-    }
-}
 
 /// Checks a product code against the pattern and length RegisterUsage documents:
 /// 1 to 255 characters of `[-a-zA-Z0-9/=:_.@]`.
@@ -137,13 +96,15 @@ impl Verifier {
     ///
     /// # Errors
     /// The first check that fails, as an [`Error`]; its [`code`](Error::code) is stable.
+    ///
+    /// `nonce` is the [`Nonce`] or `RandomNonce` (feature `getrandom`) that was sent.
     pub fn verify(
         &self,
         token: impl AsRef<[u8]>,
         key_version: u32,
-        nonce: &Nonce<'_>,
+        nonce: &impl AsNonce,
     ) -> Result<Registration, Error> {
-        self.verify_token(token.as_ref(), key_version, Some(nonce.as_str()))
+        self.verify_token(token.as_ref(), key_version, Some(nonce.as_nonce().as_str()))
     }
 
     /// **Replayable.** Verifies a token from a RegisterUsage call that sent no nonce.
@@ -188,16 +149,7 @@ impl Verifier {
         // Step 4: the key is the one for the version the caller sent, never one the token names.
         let key = self.key(key_version)?;
         // Step 5: the signature, over the signing input exactly as received.
-        if token.signature.len() != key.signature_len() {
-            return Err(Error::BadSignature {
-                defect: SignatureDefect::Length {
-                    found: token.signature.len(),
-                    expected: key.signature_len(),
-                },
-            });
-        }
-        let message_hash: [u8; 32] = Sha256::digest(token.signing_input).into();
-        key.verify_pss(&message_hash, token.signature)
+        key.verify_ps256(token.signing_input, token.signature)
             .map_err(|defect| Error::BadSignature { defect })?;
         // Step 6: only now is the payload read.
         let claims = Claims::parse(token.payload)?;
@@ -209,7 +161,7 @@ impl Verifier {
             let mut owned = heapless::String::new();
             // `Nonce::new` bounds it to 255 characters, which always fit; refuse rather
             // than truncate should that ever change.
-            owned.push_str(expected).map_err(|_| Error::NonceMismatch)?;
+            owned.push_str(expected).map_err(|_| Error::Internal)?;
             nonce = Some(owned);
         }
         Ok(Registration {
@@ -227,18 +179,13 @@ impl Verifier {
         key_version: u32,
         expected_nonce: Option<&str>,
     ) -> Result<(), Error> {
-        let missing = |name| Error::MalformedClaims {
-            defect: JsonDefect::MissingMember { name },
-        };
-        let product_code = claims.product_code.ok_or(missing("ProductCode"))?;
-        let token_version = claims.key_version.ok_or(missing("PublicKeyVersion"))?;
-        if !product_code.decodes_to(&self.product_code) {
+        if !claims.product_code.decodes_to(&self.product_code) {
             return Err(Error::ProductCodeMismatch);
         }
-        if token_version != key_version {
+        if claims.key_version != key_version {
             return Err(Error::KeyVersionMismatch {
                 expected: key_version,
-                found: token_version,
+                found: claims.key_version,
             });
         }
         match (expected_nonce, claims.nonce) {

@@ -5,22 +5,23 @@
     clippy::indexing_slicing
 )]
 #![allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
-//! Hardening at the edges of the public API: the size bound exactly, dot floods, nesting as
-//! deep as the size bound allows, the longest legitimate strings, the key size bounds, and
-//! single-byte mutations of a valid token. Tokens are minted here with the published test
-//! keys through `rsa::pss::SigningKey<Sha256>` and a deterministic RNG.
+//! Hardening at the edges of the public API: the size bound exactly, dot floods, nesting to
+//! its bound, the costliest pre-signature rejections, the longest legitimate strings, the key
+//! size bounds, and single-byte mutations of a valid token. Tokens are minted here with the
+//! published test keys through `rsa::pss::SigningKey<Sha256>` and a deterministic RNG.
 //!
-//! Worst-case verify times are printed (`cargo test --test hardening -- --nocapture`) for
-//! information only; nothing here asserts on time.
-
-use std::time::{Duration, Instant};
+//! What these cost is measured in `benches/presignature.rs` and `benches/verify.rs`; nothing
+//! here asserts on time.
 
 mod common;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use common::{HEADER, NONCE, PRODUCT_CODE as PRODUCT};
 use proptest::prelude::*;
-use register_usage_jwt::{KeyPolicy, MAX_KEY_BITS, MAX_TOKEN_LEN, Nonce, PublicKey, Verifier};
+use register_usage_jwt::{
+    Error, JsonDefect, KeyPolicy, MAX_JSON_DEPTH, MAX_KEY_BITS, MAX_TOKEN_LEN, Nonce, PublicKey,
+    Verifier,
+};
 
 fn public_key(bits: usize) -> PublicKey {
     common::public_key(&format!("test-only-rsa{bits}"))
@@ -50,19 +51,6 @@ fn token_len(bits: usize, header: &str, payload: &str) -> usize {
         + Base64UrlUnpadded::encoded_len(payload.as_bytes())
         + 1
         + Base64UrlUnpadded::encoded_len(&vec![0u8; bits / 8])
-}
-
-/// Median time of `runs` calls of `f`, for the printed figures only.
-fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
 }
 
 /// A valid token of exactly `len` bytes: `claims()` plus an unknown string claim padded to
@@ -110,11 +98,6 @@ fn exactly_max_token_len_verifies_and_one_more_is_too_large() {
             .verify(vec![0xffu8; 1 << 20], 1, &nonce())
             .unwrap_err();
         assert_eq!(error.code(), "token_too_large");
-
-        let time = median_time(21, || {
-            verifier.verify(&token, 1, &nonce()).unwrap();
-        });
-        println!("verify of a {MAX_TOKEN_LEN}-byte token, {bits}-bit key: {time:?} (median of 21)");
     }
 }
 
@@ -143,72 +126,73 @@ fn tokens_of_dots_are_malformed() {
         verifier.verify(&token, 1, &nonce()).unwrap_err().code(),
         "malformed_token"
     );
-    let time = median_time(21, || {
-        let _ = verifier.verify(".".repeat(MAX_TOKEN_LEN), 1, &nonce());
-    });
-    println!("refusal of {MAX_TOKEN_LEN} dots: {time:?} (median of 21)");
 }
 
-/// The deepest nesting of `open`/`close` around `null` in an unknown claim that still fits
-/// in the size bound under a `bits` key, as a valid token.
-fn deepest_token(bits: usize, open: &str, close: &str) -> (usize, String) {
-    let payload = |depth: usize| {
-        claims(&format!(
-            r#","deep":{}null{}"#,
-            open.repeat(depth),
-            close.repeat(depth)
-        ))
-    };
-    let (mut low, mut high) = (0usize, MAX_TOKEN_LEN);
-    while low < high {
-        let mid = (low + high).div_ceil(2);
-        if token_len(bits, HEADER, &payload(mid)) <= MAX_TOKEN_LEN {
-            low = mid;
-        } else {
-            high = mid - 1;
-        }
+/// A valid token whose unknown claim (or, with `in_header`, an ignored header member) nests
+/// `open`/`close` around `null` `depth` deep.
+fn nested_token(bits: usize, depth: usize, open: &str, close: &str, in_header: bool) -> String {
+    let deep = format!(
+        r#""deep":{}null{}"#,
+        open.repeat(depth),
+        close.repeat(depth)
+    );
+    if in_header {
+        mint(bits, &format!(r#"{{"alg":"PS256",{deep}}}"#), &claims(""))
+    } else {
+        mint(bits, HEADER, &claims(&format!(",{deep}")))
     }
-    (low, mint(bits, HEADER, &payload(low)))
 }
 
 #[test]
-fn nesting_as_deep_as_the_size_bound_allows_verifies() {
-    for bits in [2048, 4096] {
-        let verifier = verifier(bits);
-        for (open, close, what) in [
-            ("[", "]", "arrays"),
-            ("{\"a\":", "}", "objects"),
-            ("[{\"a\":", "}]", "arrays of objects"),
-        ] {
-            let (depth, token) = deepest_token(bits, open, close);
-            assert!(token.len() <= MAX_TOKEN_LEN);
-            assert!(depth > 500, "{depth}");
-            verifier.verify(&token, 1, &nonce()).unwrap();
-            let time = median_time(11, || {
-                verifier.verify(&token, 1, &nonce()).unwrap();
-            });
-            println!(
-                "verify with {what} nested {depth} deep ({} bytes), {bits}-bit key: {time:?} (median of 11)",
-                token.len()
+fn nesting_to_the_bound_verifies_and_one_level_more_is_refused() {
+    let verifier = verifier(2048);
+    for (open, close) in [("[", "]"), ("{\"a\":", "}"), ("[{\"a\":", "}]")] {
+        for in_header in [false, true] {
+            // `[{"a":` opens two levels per repetition.
+            let per = open.matches(['[', '{']).count();
+            let at_bound = nested_token(2048, MAX_JSON_DEPTH / per, open, close, in_header);
+            verifier.verify(&at_bound, 1, &nonce()).unwrap();
+            let past = nested_token(2048, MAX_JSON_DEPTH / per + 1, open, close, in_header);
+            let defect = JsonDefect::NestingTooDeep {
+                max: MAX_JSON_DEPTH,
+            };
+            let expected = if in_header {
+                Error::MalformedHeader { defect }
+            } else {
+                Error::MalformedClaims { defect }
+            };
+            assert_eq!(verifier.verify(&past, 1, &nonce()), Err(expected), "{open}");
+        }
+    }
+}
+
+/// The constructions of `benches/presignature.rs`: at the size bound, rejected as expected,
+/// and never with any RSA work (the signature is 1 byte).
+#[test]
+fn costliest_pre_signature_rejections() {
+    let verifier = verifier(2048);
+    for (name, token, code) in common::worst_pre_signature_tokens() {
+        assert!(token.len() <= MAX_TOKEN_LEN, "{name}");
+        // Each construction grows in steps of one character per member, so it fills the bound
+        // to within one step.
+        assert!(
+            token.len() * 10 > MAX_TOKEN_LEN * 9,
+            "{name}: only {} bytes",
+            token.len()
+        );
+        let error = verifier.verify(&token, 1, &nonce()).unwrap_err();
+        assert_eq!(error.code(), code, "{name}: {error}");
+        if code == "bad_signature" {
+            assert!(
+                matches!(
+                    error,
+                    Error::BadSignature {
+                        defect: register_usage_jwt::SignatureDefect::Length { found: 1, .. }
+                    }
+                ),
+                "{name}: {error:?}"
             );
         }
-    }
-}
-
-#[test]
-fn deep_nesting_in_an_ignored_header_member_verifies() {
-    // An ignored header member nested 2500 deep (a 4096-bit token stays under the bound):
-    // accepted, since ignored members are validated and skipped without recursion.
-    let depth = 2500;
-    let header = format!(
-        r#"{{"alg":"PS256","x":{}1{}}}"#,
-        "[".repeat(depth),
-        "]".repeat(depth)
-    );
-    for bits in [2048, 4096] {
-        let token = mint(bits, &header, &claims(""));
-        assert!(token.len() <= MAX_TOKEN_LEN, "{}", token.len());
-        verifier(bits).verify(&token, 1, &nonce()).unwrap();
     }
 }
 
@@ -238,13 +222,6 @@ fn longest_legitimate_strings_verify() {
             assert_eq!(registration.product_code(), product);
             assert_eq!(registration.nonce(), Some(nonce_text.as_str()));
             assert_eq!(registration.key_version(), 7);
-            let time = median_time(11, || {
-                verifier.verify(&token, 7, &nonce).unwrap();
-            });
-            println!(
-                "verify, 255-char product code and 255 four-byte-char nonce ({} bytes), {bits}-bit key: {time:?}",
-                token.len()
-            );
         }
         // One character more in either is refused where it is configured or sent.
         let mut longer = product.clone();
@@ -344,44 +321,6 @@ fn largest_key_verifies_and_larger_keys_are_refused() {
     assert_eq!(error.code(), "invalid_key", "{error}");
 }
 
-#[test]
-fn worst_case_verify_times_for_information() {
-    // The most expensive tokens that verify: the largest key with the longest payload.
-    for bits in [2048, 3072, 4096] {
-        let verifier = verifier(bits);
-        let small = mint(bits, HEADER, &claims(""));
-        let large = valid_token_of_len(bits, MAX_TOKEN_LEN);
-        let bad = {
-            // A well-formed token whose signature fails: the RSA work without the claims.
-            let mut t = small.clone().into_bytes();
-            let last = t.len() - 2;
-            t[last] = if t[last] == b'A' { b'B' } else { b'A' };
-            String::from_utf8(t).unwrap()
-        };
-        let small_time = median_time(51, || {
-            verifier.verify(&small, 1, &nonce()).unwrap();
-        });
-        let large_time = median_time(51, || {
-            verifier.verify(&large, 1, &nonce()).unwrap();
-        });
-        let bad_time = median_time(51, || {
-            assert_eq!(
-                verifier.verify(&bad, 1, &nonce()).unwrap_err().code(),
-                "bad_signature"
-            );
-        });
-        println!(
-            "{bits}-bit key: typical token {} B {small_time:?}; {MAX_TOKEN_LEN} B token {large_time:?}; bad signature {bad_time:?} (medians of 51; {} build)",
-            small.len(),
-            if cfg!(debug_assertions) {
-                "debug"
-            } else {
-                "release"
-            }
-        );
-    }
-}
-
 /// The fixed valid token the mutation properties start from.
 fn base_token() -> &'static (Verifier, String) {
     static BASE: std::sync::OnceLock<(Verifier, String)> = std::sync::OnceLock::new();
@@ -459,21 +398,26 @@ fn every_single_byte_removal_and_base64_substitution_fails() {
     }
 }
 
-/// The stack bound the README states: the worst cases (the largest key, an 8192-byte token
-/// nested as deep as it can be, and the longest escaped strings) verify on a thread with a
-/// 64 KiB stack, in debug builds too. Decoding uses one 6 KiB stack buffer and the JSON
-/// reader walks nesting with one bit per level, never recursion.
+/// The stack bound the README states: the worst cases (the largest key, nesting to the
+/// bound, an 8192-byte token, and the costliest pre-signature rejections) verify or are
+/// refused on a thread with a 64 KiB stack, in debug builds too. Decoding uses one 6 KiB
+/// stack buffer, the JSON reader one 6 KiB buffer for escaped names and one bit per nesting
+/// level, never recursion.
 #[test]
 fn worst_cases_fit_a_64_kib_stack() {
-    let (_, deepest) = deepest_token(4096, "[", "]");
-    let (_, deepest_objects) = deepest_token(4096, "{\"a\":", "}");
+    let deepest = nested_token(4096, MAX_JSON_DEPTH, "[", "]", true);
+    let deepest_objects = nested_token(4096, MAX_JSON_DEPTH, "{\"a\":", "}", false);
     let largest = valid_token_of_len(4096, MAX_TOKEN_LEN);
+    let rejected = common::worst_pre_signature_tokens();
     let verifier = verifier(4096);
     std::thread::Builder::new()
         .stack_size(64 * 1024)
         .spawn(move || {
             for token in [&deepest, &deepest_objects, &largest] {
                 verifier.verify(token, 1, &nonce()).unwrap();
+            }
+            for (name, token, _) in &rejected {
+                assert!(verifier.verify(token, 1, &nonce()).is_err(), "{name}");
             }
             let dots = ".".repeat(MAX_TOKEN_LEN);
             assert!(verifier.verify(&dots, 1, &nonce()).is_err());

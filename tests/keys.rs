@@ -350,3 +350,16 @@ fn configuration_messages_say_what_to_do() {
         assert!(error.to_string().len() > 40, "{error}");
     }
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<register_usage_jwt::Verifier>();
+    send_sync::<register_usage_jwt::PublicKey>();
+    send_sync::<register_usage_jwt::Registration>();
+    send_sync::<register_usage_jwt::Error>();
+    send_sync::<register_usage_jwt::ConfigError>();
+    send_sync::<register_usage_jwt::EmbeddedKey>();
+    send_sync::<register_usage_jwt::RandomNonce>();
+    send_sync::<register_usage_jwt::Nonce<'static>>();
+}

@@ -12,8 +12,8 @@ mod common;
 
 use common::*;
 use register_usage_jwt::{
-    Algorithm, Error, HeaderParameter, JsonDefect, MAX_TOKEN_LEN, Nonce, Segment, SignatureDefect,
-    TokenDefect, Verifier,
+    Algorithm, Error, Expected, HeaderParameter, JsonDefect, JsonType, MAX_TOKEN_LEN, Member,
+    Nonce, Segment, SignatureDefect, TimeClaim, TokenDefect, Verifier,
 };
 
 fn verify(token: &str) -> Result<register_usage_jwt::Registration, Error> {
@@ -159,14 +159,16 @@ fn malformed_header() {
     ));
     assert_eq!(
         header_defect(r#"{"typ":"JWT"}"#),
-        JsonDefect::MissingMember { name: "alg" }
+        JsonDefect::MissingMember {
+            member: Member::Alg
+        }
     );
     assert_eq!(
         header_defect(r#"{"alg":["PS256"]}"#),
         JsonDefect::WrongType {
-            name: "alg",
-            expected: "a string",
-            found: "an array"
+            member: Member::Alg,
+            expected: Expected::String,
+            found: JsonType::Array
         }
     );
     assert!(matches!(
@@ -334,73 +336,193 @@ fn bad_signature_length_and_range() {
 #[test]
 fn malformed_claims_types() {
     let pc = PRODUCT_CODE;
-    let wrong = |name, expected, found| JsonDefect::WrongType {
-        name,
+    let wrong = |member, expected, found| JsonDefect::WrongType {
+        member,
         expected,
         found,
     };
+    let version = Member::PublicKeyVersion;
     assert_eq!(
         claims_defect(&format!(
             r#"{{"ProductCode":"{pc}","PublicKeyVersion":"1","Nonce":"{NONCE}"}}"#
         )),
-        wrong("PublicKeyVersion", "an integer", "a string")
+        wrong(version, Expected::PositiveInteger, JsonType::String)
     );
-    assert_eq!(
-        claims_defect(&format!(
-            r#"{{"ProductCode":"{pc}","PublicKeyVersion":0,"Nonce":"{NONCE}"}}"#
-        )),
-        JsonDefect::OutOfRange {
-            name: "PublicKeyVersion"
-        }
-    );
-    assert_eq!(
-        claims_defect(&format!(
-            r#"{{"ProductCode":"{pc}","PublicKeyVersion":4294967296,"Nonce":"{NONCE}"}}"#
-        )),
-        JsonDefect::OutOfRange {
-            name: "PublicKeyVersion"
-        }
-    );
-    for version in ["1.0", "1e0", "-1", "1.5"] {
-        assert!(matches!(
+    for zero_or_too_large in ["0", "0.0", "-0", "4294967296", "1e10", "-1", "-1.0"] {
+        assert_eq!(
             claims_defect(&format!(
-                r#"{{"ProductCode":"{pc}","PublicKeyVersion":{version}}}"#
+                r#"{{"ProductCode":"{pc}","PublicKeyVersion":{zero_or_too_large},"Nonce":"{NONCE}"}}"#
             )),
-            JsonDefect::WrongType {
-                name: "PublicKeyVersion",
-                ..
-            }
-        ));
+            JsonDefect::OutOfRange { member: version },
+            "{zero_or_too_large}"
+        );
+    }
+    // A fraction is refused exactly, with no floating-point rounding.
+    for fractional in [
+        "1.5",
+        "1e-1",
+        "1.0000000000000000001",
+        "0.99999999999999999999",
+    ] {
+        assert_eq!(
+            claims_defect(&format!(
+                r#"{{"ProductCode":"{pc}","PublicKeyVersion":{fractional},"Nonce":"{NONCE}"}}"#
+            )),
+            JsonDefect::NotAnInteger { member: version },
+            "{fractional}"
+        );
     }
     assert_eq!(
         claims_defect(r#"{"ProductCode":7,"PublicKeyVersion":1}"#),
-        wrong("ProductCode", "a string", "a number")
+        wrong(Member::ProductCode, Expected::String, JsonType::Number)
     );
     assert_eq!(
         claims_defect(&format!(
             r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"Nonce":5}}"#
         )),
-        wrong("Nonce", "a string or null", "a number")
+        wrong(Member::Nonce, Expected::StringOrNull, JsonType::Number)
     );
+}
+
+/// What protects nothing is accepted: a genuine AWS token must never be refused over it.
+#[test]
+fn tolerated_typ_spellings() {
+    for typ in [
+        "JWT",
+        "jwt",
+        "application/jwt",
+        "APPLICATION/JWT",
+        "application/JWT",
+    ] {
+        let header = format!(r#"{{"alg":"PS256","typ":"{typ}"}}"#);
+        assert!(with_header(&header).is_ok(), "{typ}");
+    }
+    for refused in [
+        "JOSE",
+        "application/jose",
+        "text/jwt",
+        "application/jwt+x",
+        "at+jwt",
+    ] {
+        let header = format!(r#"{{"alg":"PS256","typ":"{refused}"}}"#);
+        assert_eq!(
+            with_header(&header).unwrap_err(),
+            Error::UnsupportedHeader {
+                parameter: HeaderParameter::Typ
+            },
+            "{refused}"
+        );
+    }
+}
+
+#[test]
+fn tolerated_key_version_spellings() {
+    let pc = PRODUCT_CODE;
+    for spelling in [
+        "1", "1.0", "1e0", "1E0", "10e-1", "0.1e1", "1.000e+0", "100E-2",
+    ] {
+        let registration = with_payload(&format!(
+            r#"{{"ProductCode":"{pc}","PublicKeyVersion":{spelling},"Nonce":"{NONCE}"}}"#
+        ))
+        .unwrap_or_else(|e| panic!("{spelling}: {e}"));
+        assert_eq!(registration.key_version(), 1, "{spelling}");
+    }
+    // Read exactly: 2.0 is version 2, which the caller did not send.
     assert_eq!(
-        claims_defect(&format!(
-            r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"iat":"1767225600"}}"#
-        )),
-        wrong("iat", "a number of seconds or null", "a string")
-    );
-    assert_eq!(
-        claims_defect(&format!(
-            r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"PublicKeyRotationTimestamp":-1}}"#
-        )),
-        JsonDefect::OutOfRange {
-            name: "PublicKeyRotationTimestamp"
+        with_payload(&format!(
+            r#"{{"ProductCode":"{pc}","PublicKeyVersion":2.0,"Nonce":"{NONCE}"}}"#
+        ))
+        .unwrap_err(),
+        Error::KeyVersionMismatch {
+            expected: 1,
+            found: 2
         }
     );
+}
+
+#[test]
+fn tolerated_time_claims_of_any_form() {
+    let pc = PRODUCT_CODE;
+    let claims = |iat: &str, rotation: &str| {
+        with_payload(&format!(
+            r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"Nonce":"{NONCE}","iat":{iat},"PublicKeyRotationTimestamp":{rotation}}}"#
+        ))
+        .unwrap_or_else(|e| panic!("iat {iat}, rotation {rotation}: {e}"))
+    };
+    let raw = |claim: Option<&TimeClaim>| match claim {
+        Some(TimeClaim::Other(raw)) => raw.as_str().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    // NumericDates are read.
+    let registration = claims("1767225600", "1800000000.5");
+    assert_eq!(
+        registration
+            .issued_at()
+            .and_then(TimeClaim::timestamp)
+            .map(|t| t.unix_seconds()),
+        Some(1_767_225_600)
+    );
+    assert_eq!(
+        registration
+            .public_key_rotation_timestamp()
+            .and_then(TimeClaim::timestamp)
+            .map(|t| t.as_secs_f64()),
+        Some(1_800_000_000.5)
+    );
+    // Anything else is reported as written, and a rotation timestamp in any form is present.
+    for (iat, rotation) in [
+        (r#""1767225600""#, r#""2026-12-01T00:00:00Z""#),
+        ("-1", "1e400"),
+        ("1e308", "-5.5"),
+        ("true", r#"{"at":1}"#),
+        ("[1]", "false"),
+        (r#""""#, r#""\u00e9""#),
+    ] {
+        let registration = claims(iat, rotation);
+        assert_eq!(raw(registration.issued_at()), iat);
+        assert_eq!(raw(registration.public_key_rotation_timestamp()), rotation);
+    }
+    // `null` is no value, in either spelling of the rotation claim.
+    let registration = claims("null", "null");
+    assert_eq!(registration.issued_at(), None);
+    assert_eq!(registration.public_key_rotation_timestamp(), None);
+    let registration = with_payload(&format!(
+        r#"{{"productCode":"{pc}","publicKeyVersion":1.0,"nonce":"{NONCE}","publicKeyRotationTimestamp":"soon","typ":"x"}}"#
+    ))
+    .unwrap();
+    assert_eq!(
+        raw(registration.public_key_rotation_timestamp()),
+        r#""soon""#
+    );
+    // Tolerance stops at ambiguity: two spellings of an informational claim are still refused.
     assert_eq!(
         claims_defect(&format!(
-            r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"iat":1e400}}"#
+            r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"Nonce":"{NONCE}","PublicKeyRotationTimestamp":1,"publicKeyRotationTimestamp":1}}"#
         )),
-        JsonDefect::OutOfRange { name: "iat" }
+        JsonDefect::AmbiguousMember {
+            member: Member::PublicKeyRotationTimestamp
+        }
+    );
+}
+
+/// Every tolerance at once, on a token whose strict parts are all right.
+#[test]
+fn tolerated_forms_mixed_in_one_token() {
+    let pc = PRODUCT_CODE;
+    let token = mint(
+        "test-only-rsa2048",
+        r#"{"typ":"application/JWT","alg":"PS256","kid":"ignored"}"#,
+        &format!(
+            r#"{{"iat":"yesterday","productCode":"{pc}","PublicKeyVersion":10e-1,"Nonce":"{NONCE}","PublicKeyRotationTimestamp":-1,"extra":{{"n":[1,2]}}}}"#
+        ),
+    );
+    let registration = verify(&token).unwrap();
+    assert_eq!(registration.key_version(), 1);
+    assert!(registration.public_key_rotation_timestamp().is_some());
+    assert!(
+        registration
+            .issued_at()
+            .is_some_and(|t| t.timestamp().is_none())
     );
 }
 
@@ -410,13 +532,13 @@ fn malformed_claims_missing_and_ambiguous() {
     assert_eq!(
         claims_defect(r#"{"PublicKeyVersion":1}"#),
         JsonDefect::MissingMember {
-            name: "ProductCode"
+            member: Member::ProductCode
         }
     );
     assert_eq!(
         claims_defect(&format!(r#"{{"ProductCode":"{pc}"}}"#)),
         JsonDefect::MissingMember {
-            name: "PublicKeyVersion"
+            member: Member::PublicKeyVersion
         }
     );
     assert_eq!(
@@ -424,20 +546,24 @@ fn malformed_claims_missing_and_ambiguous() {
             r#"{{"ProductCode":"{pc}","productCode":"{pc}","PublicKeyVersion":1}}"#
         )),
         JsonDefect::AmbiguousMember {
-            name: "ProductCode"
+            member: Member::ProductCode
         }
     );
     assert_eq!(
         claims_defect(&format!(
             r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"Nonce":"{NONCE}","nonce":"other"}}"#
         )),
-        JsonDefect::AmbiguousMember { name: "Nonce" }
+        JsonDefect::AmbiguousMember {
+            member: Member::Nonce
+        }
     );
     assert_eq!(
         claims_defect(&format!(
             r#"{{"ProductCode":"{pc}","PublicKeyVersion":1,"NONCE":"x"}}"#
         )),
-        JsonDefect::AmbiguousMember { name: "Nonce" }
+        JsonDefect::AmbiguousMember {
+            member: Member::Nonce
+        }
     );
     assert!(matches!(
         claims_defect(&format!(

@@ -1,7 +1,7 @@
 //! The human-readable account of a verification: each check in the order the verifier runs
 //! them, which one failed, and the warnings a seller must not miss.
 
-use register_usage_jwt::{Error, PublicKey, Registration, Timestamp};
+use register_usage_jwt::{Error, PublicKey, Registration, TimeClaim};
 use serde_json::{Value, json};
 
 /// The checks, in the order the verifier runs them.
@@ -116,7 +116,7 @@ fn fail_detail(outcome: &Result<Registration, Error>) -> String {
 }
 
 /// The loud warning for a token carrying `PublicKeyRotationTimestamp`.
-pub fn warn_rotation(rotation: Option<Timestamp>) {
+pub fn warn_rotation(rotation: Option<&TimeClaim>) {
     if let Some(when) = rotation {
         eprintln!(
             "WARNING: the token carries PublicKeyRotationTimestamp {}: this key version has \
@@ -136,10 +136,13 @@ pub fn warn_no_nonce() {
     );
 }
 
-/// A timestamp as epoch seconds, with the UTC date when it is whole.
-pub fn timestamp_text(t: Timestamp) -> String {
-    let seconds = t.unix_seconds();
-    format!("{t} ({})", utc_date(seconds))
+/// A time claim: epoch seconds with the UTC date for a NumericDate, the JSON text as the
+/// token has it otherwise.
+pub fn timestamp_text(claim: &TimeClaim) -> String {
+    match claim.timestamp() {
+        Some(t) => format!("{t} ({})", utc_date(t.unix_seconds())),
+        None => format!("{claim} (not a NumericDate; reported as written)"),
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for epoch seconds (proleptic Gregorian, civil-from-days).
@@ -159,11 +162,13 @@ pub fn utc_date(seconds: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
 }
 
-/// A timestamp as a JSON number: an integer when whole, else the float.
-pub fn timestamp_json(t: Option<Timestamp>) -> Value {
-    match t {
+/// A time claim as JSON: a NumericDate as a number (an integer when whole), anything else as
+/// the JSON text the token holds, in a string.
+pub fn timestamp_json(claim: Option<&TimeClaim>) -> Value {
+    match claim.map(|c| (c, c.timestamp())) {
         None => Value::Null,
-        Some(t) => {
+        Some((other, None)) => json!(other.to_string()),
+        Some((_, Some(t))) => {
             let f = t.as_secs_f64();
             if f.fract() == 0.0 && f < 9.0e15 {
                 json!(t.unix_seconds())

@@ -31,8 +31,16 @@ enum Fault {
 enum Source {
     Raw(Vec<u8>),
     Fitted(Vec<u8>),
-    Signed { salt_len: u8, flips: Vec<(u16, u8)> },
-    Crafted { salt: Vec<u8>, salt_len: u8, other_message: bool, fault: Fault },
+    Signed {
+        salt_len: u8,
+        flips: Vec<(u16, u8)>,
+    },
+    Crafted {
+        salt: Vec<u8>,
+        salt_len: u8,
+        other_message: bool,
+        fault: Fault,
+    },
     Edge(u8),
 }
 
@@ -45,7 +53,10 @@ struct Input {
 
 fn mgf1_xor(out: &mut [u8], seed: &[u8]) {
     for (counter, chunk) in (0u32..).zip(out.chunks_mut(32)) {
-        let mask = Sha256::new().chain_update(seed).chain_update(counter.to_be_bytes()).finalize();
+        let mask = Sha256::new()
+            .chain_update(seed)
+            .chain_update(counter.to_be_bytes())
+            .finalize();
         for (byte, m) in chunk.iter_mut().zip(mask.iter()) {
             *byte ^= m;
         }
@@ -65,12 +76,23 @@ fn private_operation(index: usize, em: &[u8]) -> Option<Vec<u8>> {
     Some(bytes[start..].to_vec())
 }
 
-fn crafted(index: usize, message: &[u8], salt: &[u8], salt_len: u8, other: bool, fault: &Fault) -> Option<Vec<u8>> {
+fn crafted(
+    index: usize,
+    message: &[u8],
+    salt: &[u8],
+    salt_len: u8,
+    other: bool,
+    fault: &Fault,
+) -> Option<Vec<u8>> {
     let reference = &keys()[index].reference;
     let em_bits = usize::try_from(reference.n().bit_width()).ok()? - 1;
     let em_len = em_bits.div_ceil(8);
     // Usually the right salt length, sometimes another one.
-    let salt_len = if salt_len < 200 { 32 } else { usize::from(salt_len - 200) * 3 };
+    let salt_len = if salt_len < 200 {
+        32
+    } else {
+        usize::from(salt_len - 200) * 3
+    };
     let db_len = em_len - 32 - 1;
     let salt_len = salt_len.min(db_len - 1);
     let mut salt_bytes = salt.to_vec();
@@ -159,20 +181,29 @@ fuzz_target!(|input: Input| {
             v
         }
         Source::Signed { salt_len, flips } => {
-            let salt_len = if *salt_len < 128 { 32 } else { usize::from(*salt_len - 128) };
-            let Some(mut signature) = sign_pss(index, message, salt_len, message) else { return };
+            let salt_len = if *salt_len < 128 {
+                32
+            } else {
+                usize::from(*salt_len - 128)
+            };
+            let Some(mut signature) = sign_pss(index, message, salt_len, message) else {
+                return;
+            };
             for &(at, mask) in flips {
                 let at = usize::from(at) % signature.len();
                 signature[at] ^= mask;
             }
             signature
         }
-        Source::Crafted { salt, salt_len, other_message, fault } => {
-            match crafted(index, message, salt, *salt_len, *other_message, fault) {
-                Some(signature) => signature,
-                None => return,
-            }
-        }
+        Source::Crafted {
+            salt,
+            salt_len,
+            other_message,
+            fault,
+        } => match crafted(index, message, salt, *salt_len, *other_message, fault) {
+            Some(signature) => signature,
+            None => return,
+        },
         Source::Edge(which) => edge(index, *which),
     };
     let ours = verify_pss(&key.ours, message, &signature);

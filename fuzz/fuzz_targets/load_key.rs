@@ -14,7 +14,10 @@ use sha2::{Digest, Sha256};
 fn check(result: Result<PublicKey, ConfigError>, reference: Option<&rsa::PublicKey>) {
     match result {
         Ok(key) => {
-            assert!((MIN_KEY_BITS..=MAX_KEY_BITS).contains(&key.bits()), "{key:?}");
+            assert!(
+                (MIN_KEY_BITS..=MAX_KEY_BITS).contains(&key.bits()),
+                "{key:?}"
+            );
             assert_eq!(key.signature_len(), key.bits().div_ceil(8));
             let zeros = vec![0u8; key.signature_len()];
             assert!(register_usage_jwt::fuzzing::verify_pss(&key, b"m", &zeros).is_err());

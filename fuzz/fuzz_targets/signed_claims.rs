@@ -12,8 +12,15 @@ fuzz_target!(|document: Document| {
     if payload.len() > 5000 {
         return;
     }
-    let token = mint(0, br#"{"alg":"PS256","typ":"JWT"}"#, payload.as_bytes(), payload.as_bytes());
-    let Some(model) = model_claims(payload.as_bytes()) else { return };
+    let token = mint(
+        0,
+        br#"{"alg":"PS256","typ":"JWT"}"#,
+        payload.as_bytes(),
+        payload.as_bytes(),
+    );
+    let Some(model) = model_claims(payload.as_bytes()) else {
+        return;
+    };
     let verifier = verifier();
     let echoes = |with_nonce: bool| {
         model.as_ref().is_ok_and(|claims| {

@@ -10,14 +10,19 @@
 use base64ct::{Base64UrlUnpadded, Encoding};
 use libfuzzer_sys::fuzz_target;
 use register_usage_jwt::{Error, MAX_TOKEN_LEN, Registration};
-use register_usage_jwt_fuzz::{NONCE, PRODUCT_CODE, model_claims, nonce, reference_verify, verifier};
+use register_usage_jwt_fuzz::{
+    NONCE, PRODUCT_CODE, model_claims, nonce, reference_verify, verifier,
+};
 
 fn check_accepted(data: &[u8], version: u32, registration: &Registration, with_nonce: bool) {
     assert!(data.len() <= MAX_TOKEN_LEN);
     assert_eq!(registration.product_code(), PRODUCT_CODE);
     assert_eq!(registration.key_version(), version);
     assert_eq!(registration.nonce(), with_nonce.then_some(NONCE));
-    let dot = data.iter().rposition(|&b| b == b'.').expect("three segments");
+    let dot = data
+        .iter()
+        .rposition(|&b| b == b'.')
+        .expect("three segments");
     let (signing_input, signature) = (&data[..dot], &data[dot + 1..]);
     let signature = Base64UrlUnpadded::decode_vec(std::str::from_utf8(signature).expect("ascii"))
         .expect("canonical base64url");

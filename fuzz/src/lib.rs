@@ -19,7 +19,11 @@ pub const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 pub const NONCE: &str = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55";
 
 /// The three test key sizes, configured under key versions 1, 2 and 3 in this order.
-pub const KEY_STEMS: [&str; 3] = ["test-only-rsa2048", "test-only-rsa3072", "test-only-rsa4096"];
+pub const KEY_STEMS: [&str; 3] = [
+    "test-only-rsa2048",
+    "test-only-rsa3072",
+    "test-only-rsa4096",
+];
 
 const PUBLIC_PEMS: [&str; 3] = [
     include_str!("../../keys/test-only-rsa2048.pub.pem"),
@@ -52,9 +56,14 @@ pub fn keys() -> &'static [TestKey; 3] {
                 KeyPolicy::DangerouslyAllowPublishedTestKeys,
             )
             .expect("test public key");
-            let private = rsa::PrivateKey::from_pkcs8_pem(PRIVATE_PEMS[i]).expect("test private key");
+            let private =
+                rsa::PrivateKey::from_pkcs8_pem(PRIVATE_PEMS[i]).expect("test private key");
             let reference = private.to_public_key();
-            TestKey { ours, reference, private }
+            TestKey {
+                ours,
+                reference,
+                private,
+            }
         })
     })
 }
@@ -91,7 +100,10 @@ pub struct DetRng {
 impl DetRng {
     /// An RNG seeded by `seed`.
     pub fn new(seed: &[u8]) -> Self {
-        Self { seed: Sha256::digest(seed).into(), counter: 0 }
+        Self {
+            seed: Sha256::digest(seed).into(),
+            counter: 0,
+        }
     }
 
     fn block(&mut self) -> [u8; 32] {
@@ -131,10 +143,8 @@ impl rsa::rand_core::TryCryptoRng for DetRng {}
 /// Signs `message` with PS256 (salt `salt_len`) under test key `index`; `None` when `rsa`
 /// refuses the salt length.
 pub fn sign_pss(index: usize, message: &[u8], salt_len: usize, seed: &[u8]) -> Option<Vec<u8>> {
-    let key = rsa::pss::SigningKey::<Sha256>::new_with_salt_len(
-        keys()[index].private.clone(),
-        salt_len,
-    );
+    let key =
+        rsa::pss::SigningKey::<Sha256>::new_with_salt_len(keys()[index].private.clone(), salt_len);
     let mut rng = DetRng::new(seed);
     let signature = key.try_sign_with_rng(&mut rng, message).ok()?;
     Some(rsa::signature::SignatureEncoding::to_vec(&signature))
@@ -149,7 +159,10 @@ pub fn mint(index: usize, header: &[u8], payload: &[u8], seed: &[u8]) -> String 
         Base64UrlUnpadded::encode_string(payload)
     );
     let signature = sign_pss(index, signing_input.as_bytes(), 32, seed).expect("sign");
-    format!("{signing_input}.{}", Base64UrlUnpadded::encode_string(&signature))
+    format!(
+        "{signing_input}.{}",
+        Base64UrlUnpadded::encode_string(&signature)
+    )
 }
 
 /// The reference verdict of `rsa::pss::VerifyingKey::<Sha256>::new` (salt length 32).
@@ -177,7 +190,10 @@ impl<'de> serde::Deserialize<'de> for Members {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
                 let mut members = Vec::new();
                 while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
                     members.push(entry);
@@ -197,17 +213,84 @@ const MAX_MEMBERS: usize = 64;
 fn reference_members(bytes: &[u8]) -> Result<Members, Option<()>> {
     let text = std::str::from_utf8(bytes).map_err(|_| Some(()))?;
     serde_json::from_str::<Members>(text).map_err(|e| {
-        if e.to_string().contains("recursion limit") { None } else { Some(()) }
+        if e.to_string().contains("recursion limit") {
+            None
+        } else {
+            Some(())
+        }
     })
 }
 
+/// The deepest nesting the crate accepts inside a member's value.
+const MAX_DEPTH: usize = 64;
+
+fn depth(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        serde_json::Value::Object(members) => 1 + members.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// No member twice, at most `MAX_MEMBERS` members, no value nested past `MAX_DEPTH`.
 fn no_duplicates(members: &Members) -> bool {
     members.0.len() <= MAX_MEMBERS
+        && members.0.iter().all(|(_, v)| depth(v) <= MAX_DEPTH)
         && members
             .0
             .iter()
             .enumerate()
             .all(|(i, (a, _))| members.0[..i].iter().all(|(b, _)| a != b))
+}
+
+/// The key version a JSON number's text denotes, if it is an integer from 1 to `u32::MAX`:
+/// written independently of the crate, on the decimal text (shift the decimal point by the
+/// exponent, then require only zeros after it).
+pub fn model_key_version(text: &str) -> Option<u32> {
+    let unsigned = text.strip_prefix('-');
+    let negative = unsigned.is_some();
+    let text = unsigned.unwrap_or(text);
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], &text[at + 1..]),
+        None => (text, "0"),
+    };
+    let exponent: i64 =
+        exponent
+            .trim_start_matches('+')
+            .parse()
+            .unwrap_or(if exponent.starts_with('-') {
+                i64::MIN / 2
+            } else {
+                i64::MAX / 2
+            });
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = format!("{int}{frac}");
+    let digits = all_digits.trim_start_matches('0');
+    let leading_zeros = (all_digits.len() - digits.len()) as i64;
+    // The decimal point sits `point` digits into `digits`.
+    let point = (int.len() as i64)
+        .saturating_add(exponent)
+        .saturating_sub(leading_zeros);
+    if digits.is_empty() {
+        return None; // zero
+    }
+    let point = point.clamp(-1, 64);
+    if point <= 0 {
+        return None; // a fraction below 1, or zero
+    }
+    let point = point as usize;
+    let (whole, fraction) = if point >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point - digits.len())),
+            String::new(),
+        )
+    } else {
+        (digits[..point].to_owned(), digits[point..].to_owned())
+    };
+    if !fraction.bytes().all(|b| b == b'0') || negative {
+        return None;
+    }
+    whole.parse::<u32>().ok().filter(|&v| v >= 1)
 }
 
 /// The claims a token must carry, as the reference model reads them.
@@ -266,26 +349,20 @@ pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
                 claims.product_code = Some(s.clone());
                 true
             }
-            (1, v) => match number_text(v) {
-                Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => match t.parse::<u32>() {
-                    Ok(n) if n >= 1 => {
-                        claims.key_version = Some(n);
-                        true
-                    }
-                    _ => false,
-                },
-                _ => false,
+            (1, v) => match number_text(v).as_deref().and_then(model_key_version) {
+                Some(n) => {
+                    claims.key_version = Some(n);
+                    true
+                }
+                None => false,
             },
             (2, serde_json::Value::String(s)) => {
                 claims.nonce = Some(s.clone());
                 true
             }
             (2, serde_json::Value::Null) => true,
-            (3 | 4, serde_json::Value::Null) => true,
-            (3 | 4, v) => match number_text(v) {
-                Some(t) => t.parse::<f64>().is_ok_and(|f| f.is_finite() && f >= 0.0),
-                None => false,
-            },
+            // Informational: any value at all.
+            (3 | 4, _) => true,
             _ => false,
         };
         if !ok {
@@ -311,7 +388,8 @@ pub fn model_header(bytes: &[u8]) -> Option<bool> {
         match (name.as_str(), value) {
             ("alg", serde_json::Value::String(s)) => alg_ok = s == "PS256",
             ("alg", _) => return Some(false),
-            ("typ", serde_json::Value::String(s)) if s.eq_ignore_ascii_case("JWT") => {}
+            ("typ", serde_json::Value::String(s))
+                if s.eq_ignore_ascii_case("JWT") || s.eq_ignore_ascii_case("application/jwt") => {}
             ("typ", _) | ("crit", _) | ("b64", _) => return Some(false),
             _ => {}
         }

@@ -106,3 +106,129 @@ pub fn payload() -> String {
 pub fn verifier() -> Verifier {
     Verifier::new(PRODUCT_CODE, [(1, public_key("test-only-rsa2048"))]).unwrap()
 }
+
+/// The most expensive tokens to reject before any signature work that we could construct:
+/// each header is as large as the size bound allows and well-formed enough to pass the
+/// header step (or to fail it only at its very end), the payload is `{}`, and the signature
+/// is 1 byte long, so that no RSA work can follow. `(name, token, expected error code)`.
+///
+/// Shared by the hardening tests (the verdicts) and `benches/presignature.rs` (the cost).
+pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)> {
+    use register_usage_jwt::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_TOKEN_LEN};
+
+    const TAIL: &str = ".e30.AA";
+    // The most header JSON that fits: base64 makes 4 characters of 3 bytes.
+    let budget = (MAX_TOKEN_LEN - TAIL.len()) / 4 * 3;
+    let token = |header: &str| {
+        assert!(header.len() <= budget, "{} > {budget}", header.len());
+        format!("{}{TAIL}", b64(header.as_bytes()))
+    };
+    // `{"alg":"PS256",` + members + `}`, each member built by `member(i, size)` with the
+    // largest `size` that fits.
+    let object = |count: usize, member: &dyn Fn(usize, usize) -> String| {
+        let build = |size: usize| {
+            let members: Vec<String> = (0..count).map(|i| member(i, size)).collect();
+            format!(r#"{{"alg":"PS256",{}}}"#, members.join(","))
+        };
+        let mut size = 0;
+        loop {
+            let (current, next) = (build(size), build(size + 1));
+            if next.len() > budget || next == current {
+                return current;
+            }
+            size += 1;
+        }
+    };
+    let others = MAX_JSON_MEMBERS - 1; // `alg` is one member
+    let escaped = |c: char| format!("\\u{:04x}", c as u32);
+    let mut cases = vec![
+        (
+            // Names equal but for a final escape: every comparison of a naive duplicate check
+            // decodes a whole name.
+            "escaped names",
+            object(others, &|i, size| {
+                format!(
+                    r#""{}{}":0"#,
+                    "a".repeat(size),
+                    escaped(char::from_u32(0x100 + i as u32).unwrap())
+                )
+            }),
+            "bad_signature",
+        ),
+        (
+            "fully escaped names",
+            object(others, &|i, size| {
+                let name: String = std::iter::repeat_n('b', size)
+                    .chain(std::iter::once(char::from_u32(0x4E00 + i as u32).unwrap()))
+                    .map(escaped)
+                    .collect();
+                format!(r#""{name}":0"#)
+            }),
+            "bad_signature",
+        ),
+        (
+            // The same with the duplicate last: found only once every name is read.
+            "fully escaped names, duplicate last",
+            object(others, &|i, size| {
+                let last = if i + 1 == others { 0 } else { i };
+                let name: String = std::iter::repeat_n('b', size)
+                    .chain(std::iter::once(
+                        char::from_u32(0x4E00 + last as u32).unwrap(),
+                    ))
+                    .map(escaped)
+                    .collect();
+                format!(r#""{name}":0"#)
+            }),
+            "malformed_header",
+        ),
+        (
+            "nesting to the bound in every member",
+            object(others, &|i, size| {
+                let depth = size.min(MAX_JSON_DEPTH);
+                format!(r#""n{i}":{}0{}"#, "[".repeat(depth), "]".repeat(depth))
+            }),
+            "bad_signature",
+        ),
+        (
+            "nesting one past the bound, at the end",
+            {
+                let depth = MAX_JSON_DEPTH + 1;
+                let deep = format!(r#""deep":{}0{}"#, "[".repeat(depth), "]".repeat(depth));
+                object(others - 1, &|i, size| {
+                    if i + 1 == others - 1 {
+                        deep.clone()
+                    } else {
+                        format!(r#""m{i}":"{}""#, "x".repeat(size))
+                    }
+                })
+            },
+            "malformed_header",
+        ),
+        (
+            "many members",
+            object(others, &|i, size| {
+                format!(r#""m{i}":{}"#, "1".repeat(size + 1))
+            }),
+            "bad_signature",
+        ),
+        (
+            "one member too many",
+            object(others + 1, &|i, size| {
+                format!(r#""m{i}":"{}""#, "x".repeat(size))
+            }),
+            "malformed_header",
+        ),
+        (
+            // A string of escaped surrogate pairs: the slowest characters to validate.
+            "long escaped string",
+            object(1, &|_, size| {
+                format!(r#""s":"{}""#, "\\ud83d\\ude00".repeat(size))
+            }),
+            "bad_signature",
+        ),
+    ];
+    for (_, header, _) in &mut cases {
+        *header = token(header);
+    }
+    cases
+}
