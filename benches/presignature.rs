@@ -6,7 +6,7 @@
 //! than that: the bound is half of one valid 2048-bit verification. The constructions
 //! (escaped and fully escaped member names, a duplicate found last, nesting to and past its
 //! bound, the most members, long escaped strings; all at the token size bound, with a
-//! 1-byte signature) are `tests/common/mod.rs`'s `worst_pre_signature_tokens`, whose
+//! 1-byte signature) are the test-support crate's `worst_pre_signature_tokens`, whose
 //! verdicts `tests/hardening.rs` checks.
 //!
 //! Criterion ids `presignature/<construction>` and `presignature/valid_2048`; then an
@@ -21,12 +21,10 @@
     clippy::indexing_slicing,
     clippy::arithmetic_side_effects,
     clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    dead_code
+    clippy::cast_precision_loss
 )]
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use register_usage_jwt_test_support as common;
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -99,6 +99,6 @@ pub use token::MAX_TOKEN_LEN;
 pub use verifier::Verifier;
 
 /// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "getrandom"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

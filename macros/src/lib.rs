@@ -95,7 +95,7 @@ use register_usage_jwt::{ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey}
 /// # use register_usage_jwt::EmbeddedKey;
 /// // One of register-usage-jwt's own test keys: its private half is published.
 /// const KEY: EmbeddedKey =
-///     register_usage_jwt_macros::embed_product_key!("../keys/test-only-rsa2048.pub.pem");
+///     register_usage_jwt_macros::embed_product_key!("tests/keys/test-only-rsa2048.pub.pem");
 /// # fn main() {}
 /// ```
 ///
@@ -125,7 +125,7 @@ pub fn embed_product_key(input: TokenStream) -> TokenStream {
 ///
 /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
 /// const TEST_KEY_DER: &[u8] =
-///     register_usage_jwt_macros::embed_test_key!("../keys/test-only-rsa3072.pub.pem");
+///     register_usage_jwt_macros::embed_test_key!("tests/keys/test-only-rsa3072.pub.pem");
 ///
 /// # fn main() -> Result<(), register_usage_jwt::ConfigError> {
 /// let key = PublicKey::from_der_with_policy(

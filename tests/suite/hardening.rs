@@ -1,10 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-#![allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
 //! Hardening at the edges of the public API: the size bound exactly, dot floods, nesting to
 //! its bound, the costliest pre-signature rejections, the longest legitimate strings, the key
 //! size bounds, and single-byte mutations of a valid token. Tokens are minted here with the
@@ -13,8 +6,7 @@
 //! What these cost is measured in `benches/presignature.rs` and `benches/verify.rs`; nothing
 //! here asserts on time.
 
-mod common;
-
+use crate::common;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use common::{HEADER, NONCE, PRODUCT_CODE as PRODUCT};
 use proptest::prelude::*;
@@ -237,45 +229,11 @@ fn longest_legitimate_strings_verify() {
     assert_eq!(Nonce::new(&too_long).unwrap_err().code(), "invalid_nonce");
 }
 
-/// DER of PKCS#1 `RSAPublicKey { n, e }` for a big-endian modulus without leading zeros.
-fn pkcs1_der(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = content.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else if len < 0x100 {
-            out.extend([0x81, len as u8]);
-        } else {
-            out.extend([0x82, (len >> 8) as u8, len as u8]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-    let integer = |bytes: &[u8]| {
-        let mut content = Vec::new();
-        if bytes[0] & 0x80 != 0 {
-            content.push(0);
-        }
-        content.extend_from_slice(bytes);
-        tlv(0x02, &content)
-    };
-    let mut body = integer(modulus);
-    body.extend(integer(exponent));
-    tlv(0x30, &body)
-}
+use common::pkcs1_der;
 
 /// A PEM `RSA PUBLIC KEY` around `der`.
 fn pkcs1_pem(der: &[u8]) -> String {
-    let mut buffer = vec![0u8; der.len() * 2];
-    let body = base64ct::Base64::encode(der, &mut buffer).unwrap();
-    let mut pem = String::from("-----BEGIN RSA PUBLIC KEY-----\n");
-    for line in body.as_bytes().chunks(64) {
-        pem.push_str(std::str::from_utf8(line).unwrap());
-        pem.push('\n');
-    }
-    pem.push_str("-----END RSA PUBLIC KEY-----\n");
-    pem
+    common::pem("RSA PUBLIC KEY", der)
 }
 
 #[test]

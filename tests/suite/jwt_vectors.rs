@@ -2,14 +2,6 @@
 //! their sources and licences). Their claims are not RegisterUsage claims, so a token whose
 //! signature is good gets past the signature check and is then refused for its claims; the
 //! signature verdict must match `expected_strict_ps256_salt32`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
 
 use base64ct::Encoding;
 use register_usage_jwt::fuzzing::verify_pss;

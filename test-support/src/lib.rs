@@ -1,8 +1,15 @@
-//! Minting tokens with the crate's published test keys, for tests only.
+//! What the core's tests, benches and fuzz targets share: the product code and nonce they
+//! use, the published test keys, minting PS256 tokens with a deterministic salt, hand-built
+//! PKCS#1 keys, and the costliest pre-signature constructions.
+//!
+//! Not published (`publish = false`): it reads the private test keys in `keys/`, which no
+//! package ships. The core's packaged tests compile without it (see `tests/suite/main.rs`).
 #![allow(
-    dead_code,
+    missing_docs,
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
     clippy::arithmetic_side_effects,
     clippy::cast_possible_truncation
 )]
@@ -17,13 +24,16 @@ pub const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 pub const NONCE: &str = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55";
 pub const HEADER: &str = r#"{"alg":"PS256","typ":"JWT"}"#;
 
+/// The repository's `keys/` directory, where the TEST ONLY key pairs are.
+pub const KEYS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../keys");
+
 pub fn private_key(stem: &str) -> rsa::PrivateKey {
-    let pem = std::fs::read_to_string(format!("keys/{stem}.key.pem")).unwrap();
+    let pem = std::fs::read_to_string(format!("{KEYS_DIR}/{stem}.key.pem")).unwrap();
     rsa::PrivateKey::from_pkcs8_pem(&pem).unwrap()
 }
 
 pub fn public_key(stem: &str) -> PublicKey {
-    let pem = std::fs::read_to_string(format!("keys/{stem}.pub.pem")).unwrap();
+    let pem = std::fs::read_to_string(format!("{KEYS_DIR}/{stem}.pub.pem")).unwrap();
     PublicKey::from_pem_with_policy(&pem, KeyPolicy::DangerouslyAllowPublishedTestKeys).unwrap()
 }
 
@@ -231,4 +241,46 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
         *header = token(header);
     }
     cases
+}
+
+/// DER of PKCS#1 `RSAPublicKey { n, e }` for big-endian integers without leading zeros.
+pub fn pkcs1_der(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
+    fn integer(bytes: &[u8]) -> Vec<u8> {
+        let mut content = bytes.to_vec();
+        if content[0] & 0x80 != 0 {
+            content.insert(0, 0);
+        }
+        tlv(0x02, &content)
+    }
+    let mut body = integer(modulus);
+    body.extend(integer(exponent));
+    tlv(0x30, &body)
+}
+
+/// A DER tag-length-value with a definite length in its shortest form.
+pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().position(|&b| b != 0).unwrap();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A PEM block labelled `label` around `der`, at 64 columns.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    let body = base64ct::Base64::encode_string(der);
+    let mut pem = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap());
+        pem.push('\n');
+    }
+    pem.push_str(&format!("-----END {label}-----\n"));
+    pem
 }

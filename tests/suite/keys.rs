@@ -1,15 +1,6 @@
 //! Key loading, key policy and verifier configuration.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
 
-mod common;
-
+use crate::common;
 use common::*;
 use register_usage_jwt::{
     ConfigError, KeyDefect, KeyPolicy, KnownKey, MAX_KEY_VERSIONS, Nonce, NonceDefect,
@@ -174,34 +165,6 @@ fn malformed_and_private_keys_are_invalid() {
         invalid(KeyDefect::Der)
     );
     assert_eq!(invalid(KeyDefect::Der).code(), "invalid_key");
-}
-
-/// A PKCS#1 RSAPublicKey DER for (n, e), built by hand.
-fn pkcs1_der(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
-    fn integer(bytes: &[u8]) -> Vec<u8> {
-        let mut content = bytes.to_vec();
-        if content[0] & 0x80 != 0 {
-            content.insert(0, 0);
-        }
-        tlv(0x02, &content)
-    }
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = content.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes = len.to_be_bytes();
-            let skip = bytes.iter().position(|&b| b != 0).unwrap();
-            out.push(0x80 | (bytes.len() - skip) as u8);
-            out.extend_from_slice(&bytes[skip..]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-    let mut body = integer(modulus);
-    body.extend(integer(exponent));
-    tlv(0x30, &body)
 }
 
 #[test]

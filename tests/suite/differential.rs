@@ -11,15 +11,6 @@
 //! (`OnceLock`) and proptest mutates them; only a few cases sign fresh random messages.
 //! Needs the `fuzzing` feature: `cargo test --features fuzzing --test differential` (without
 //! it this file compiles to nothing, so a plain `cargo test` still builds).
-#![cfg(feature = "fuzzing")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
 
 use std::convert::Infallible;
 use std::sync::OnceLock;

@@ -1,15 +1,6 @@
 //! One named test per rejection, each asserting its specific, structured error.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
 
-mod common;
-
+use crate::common;
 use common::*;
 use register_usage_jwt::{
     Algorithm, Error, Expected, HeaderParameter, JsonDefect, JsonType, MAX_TOKEN_LEN, Member,

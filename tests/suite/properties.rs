@@ -1,16 +1,7 @@
 //! Property tests: random product codes from the allowed alphabet and random Unicode nonces
 //! survive a JSON encoding and a PS256 signature, and come back out exactly.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
 
-mod common;
-
+use crate::common;
 use common::*;
 use proptest::prelude::*;
 use register_usage_jwt::{Nonce, Verifier};

@@ -2,14 +2,6 @@
 //! `tests/vectors/wycheproof/`, Apache-2.0), run through the crate's own PSS path and, for
 //! every case, through `rsa::pss::VerifyingKey<Sha256>` as the reference: the two verdicts
 //! must agree everywhere.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
 
 use register_usage_jwt::PublicKey;
 use register_usage_jwt::fuzzing::verify_pss;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Packages the two published crates, checks what they ship, unpacks them and runs their
+# own tests from the unpacked sources (as a seller vendoring them, or crates.io, sees them).
+#
+#   scripts/package-check.sh
+#
+# The unpacked macros crate resolves `register-usage-jwt` to the unpacked core through a
+# `[patch.crates-io]`, since neither is published yet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work="$root/target/package-check"
+rm -rf "$work"
+mkdir -p "$work"
+
+cargo package --no-verify --allow-dirty -p register-usage-jwt -p register-usage-jwt-macros
+
+for crate in register-usage-jwt register-usage-jwt-macros; do
+    file="$root/target/package/$crate-0.1.0.crate"
+    listing=$(tar tzf "$file")
+    echo "== $crate: $(echo "$listing" | wc -l) files"
+    # Nothing secret, nothing of the repository's tooling.
+    if echo "$listing" | grep -E '\.key\.pem$|PRIVATE|/\.ci/|/fuzz/|/cli/|/scripts/|/bench-compare/|/docs/|/startup-example/|/test-support/|/nostd-check/'; then
+        echo "FAIL: $crate ships files it must not (above)"
+        exit 1
+    fi
+    if tar xzf "$file" -O | grep -q -- '-----BEGIN [A-Z ]*PRIVATE KEY-----'; then
+        echo "FAIL: $crate ships a private key"
+        exit 1
+    fi
+    for required in LICENSE-MIT LICENSE-APACHE Cargo.toml; do
+        echo "$listing" | grep -qx "$crate-0.1.0/$required" || { echo "FAIL: $crate lacks $required"; exit 1; }
+    done
+    tar xzf "$file" -C "$work"
+done
+
+# The packaged README (the registry page) has no relative links.
+for readme in "$work/register-usage-jwt-0.1.0/CRATE-README.md" "$work/register-usage-jwt-macros-0.1.0/README.md"; do
+    if grep -nE '\]\((\.\.?/|[a-zA-Z0-9_-]+\.md|[a-zA-Z0-9_-]+/)' "$readme"; then
+        echo "FAIL: relative link in $readme (above)"
+        exit 1
+    fi
+done
+
+mkdir -p "$work/.cargo"
+cat > "$work/.cargo/config.toml" <<TOML
+[patch.crates-io]
+register-usage-jwt = { path = "$work/register-usage-jwt-0.1.0" }
+TOML
+
+export CARGO_TARGET_DIR="$work/target"
+for crate in register-usage-jwt register-usage-jwt-macros; do
+    echo "== cargo test in the unpacked $crate"
+    (cd "$work/$crate-0.1.0" && cargo test --all-features)
+    (cd "$work/$crate-0.1.0" && cargo test)
+done
+echo "package check: OK"
