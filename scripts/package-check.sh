@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-work="$root/target/package-check"
+# Outside the repository, so the unpacked crates are not taken for workspace members.
+work="${TMPDIR:-/tmp}/register-usage-jwt-package-check"
 rm -rf "$work"
 mkdir -p "$work"
 
