@@ -15,11 +15,11 @@ use crate::status::{
     RUJ_OTHER_CONFIGURATION_ERROR, RUJ_OTHER_REJECTION, RUJ_RANDOM_UNAVAILABLE, ruj_status,
 };
 
-/// The size of [`ruj_error::message`], terminating NUL included. Longer messages are cut at
+/// The size of `ruj_error.message`, terminating NUL included. Longer messages are cut at
 /// a character boundary (none of the library's messages comes near it).
 pub const RUJ_ERROR_MESSAGE_SIZE: usize = 1024;
 
-/// The size of [`ruj_error::code`], terminating NUL included.
+/// The size of `ruj_error.code`, terminating NUL included.
 pub const RUJ_ERROR_CODE_SIZE: usize = 64;
 
 /// Details of a failure, filled in by every function that takes a `ruj_error *` (pass NULL

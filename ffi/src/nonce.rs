@@ -9,7 +9,8 @@ use crate::status::ruj_status;
 const NONCE_RANDOM_BYTES: usize = 16;
 
 /// The buffer size `ruj_random_nonce` needs: 32 lowercase hex digits and a NUL.
-pub const RUJ_RANDOM_NONCE_SIZE: usize = NONCE_RANDOM_BYTES * 2 + 1;
+pub const RUJ_RANDOM_NONCE_SIZE: usize = 33;
+const _: () = assert!(RUJ_RANDOM_NONCE_SIZE == NONCE_RANDOM_BYTES * 2 + 1);
 
 /// 32 lowercase hex digits of 128 bits from the operating system's random source.
 fn random_nonce() -> Result<[u8; RUJ_RANDOM_NONCE_SIZE], Failure> {
