@@ -6,6 +6,7 @@
 #
 #   ffi/ci.sh                  everything CI runs
 #   ffi/ci.sh --valgrind       also the C test under valgrind (slow: minutes)
+#   ffi/ci.sh --skip-miri      all but Miri (which takes minutes on 2 cores)
 #   ffi/ci.sh --update-header  regenerate include/register_usage_jwt.h and stop
 #
 # Needs: cargo, cc and c++ (gcc: -fsanitize=address), python3, valgrind (optional),
@@ -115,7 +116,9 @@ expect_run "C++: replayed token" 1 "nonce_mismatch" "$OUT/startup_cpp_demo" "$TO
 expect_run "C++: unedited key placeholder" 1 "invalid_key" "$OUT/startup_cpp_production" "$TOKEN" "$NONCE"
 
 step "Miri on the crate's Rust tests (RSA-heavy tests are ignored under Miri)"
-if cargo +nightly miri --version >/dev/null 2>&1; then
+if [ "${1:-}" = "--skip-miri" ]; then
+    echo "SKIPPED: --skip-miri"
+elif cargo +nightly miri --version >/dev/null 2>&1; then
     CARGO_TARGET_DIR=$TARGET/miri-build cargo +nightly miri test -p register-usage-jwt-ffi
 else
     echo "SKIPPED: no nightly toolchain with Miri here"

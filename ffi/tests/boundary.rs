@@ -473,10 +473,6 @@ fn forged_replayed_and_wrong_product_tokens_are_refused() {
 }
 
 #[test]
-#[cfg_attr(
-    miri,
-    ignore = "RSA key preparation and verification take minutes in Miri"
-)]
 fn der_keys_load() {
     let keys = [ruj_key {
         version: 3,
