@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# CI for the C ABI (ffi/): header drift, the C test under AddressSanitizer + UBSan, the C
+# start-up example, the C++ RAII example, and Miri on the crate's Rust tests when a nightly
+# toolchain with Miri is present. The crate's Rust tests and clippy also run with the
+# workspace (`cargo test --workspace`).
+#
+#   ffi/ci.sh                  everything CI runs
+#   ffi/ci.sh --valgrind       also the C test under valgrind (slow: minutes)
+#   ffi/ci.sh --skip-miri      all but Miri (which takes minutes on 2 cores)
+#   ffi/ci.sh --update-header  regenerate include/register_usage_jwt.h and stop
+#
+# Needs: cargo, cc and c++ (gcc: -fsanitize=address), python3, valgrind (optional),
+# cbindgen (installed with `cargo install --locked` if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+OUT=$TARGET/ffi-ci
+mkdir -p "$OUT"
+start=$(date +%s)
+step() { echo; echo "== ffi: $* ($(( $(date +%s) - start ))s)"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
+
+CBINDGEN_VERSION=0.29.4
+HEADER=ffi/include/register_usage_jwt.h
+generate_header() {
+    cbindgen --quiet --config ffi/cbindgen.toml --crate register-usage-jwt-ffi --output "$1" ffi
+}
+
+step "cbindgen $CBINDGEN_VERSION"
+if ! cbindgen --version 2>/dev/null | grep -qx "cbindgen $CBINDGEN_VERSION"; then
+    cargo install --locked cbindgen --version "$CBINDGEN_VERSION"
+fi
+if [ "${1:-}" = "--update-header" ]; then
+    generate_header "$HEADER"
+    echo "wrote $HEADER"
+    exit 0
+fi
+
+step "header drift: $HEADER must equal what cbindgen generates"
+generate_header "$OUT/register_usage_jwt.h"
+if ! diff -u "$HEADER" "$OUT/register_usage_jwt.h"; then
+    fail "$HEADER is stale: run ffi/ci.sh --update-header and commit it"
+fi
+
+step "build the static and shared libraries"
+cargo build -p register-usage-jwt-ffi
+LIB=$TARGET/debug
+LINK=(-lpthread -ldl -lm)
+python3 ffi/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json "$OUT/fixtures.txt"
+C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iffi/include -Iffi/examples)
+CXX_FLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iffi/include -Iffi/examples/cpp)
+SANITIZE=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+step "C test under AddressSanitizer + UBSan (static library)"
+cc "${C_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/c/test_register_usage_jwt.c \
+    "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_asan"
+"$OUT/test_asan" "$OUT/fixtures.txt" keys
+
+step "C test under valgrind (shared library; only with --valgrind)"
+if [ "${1:-}" != "--valgrind" ]; then
+    echo "SKIPPED: pass --valgrind (AddressSanitizer + UBSan above run the same test)"
+elif command -v valgrind >/dev/null 2>&1; then
+    cc "${C_FLAGS[@]}" ffi/tests/c/test_register_usage_jwt.c -L"$LIB" \
+        -Wl,-rpath,"$LIB" -lregister_usage_jwt_c "${LINK[@]}" -o "$OUT/test_shared"
+    valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        "$OUT/test_shared" "$OUT/fixtures.txt" keys
+else
+    fail "--valgrind given but valgrind is not installed"
+fi
+
+# A valid fixture token and its nonce, for the examples.
+read -r TOKEN NONCE < <(python3 - <<'EOF'
+import json
+for case in json.load(open("tests/fixtures/tokens.json"))["cases"]:
+    if (case["expect"] == "valid" and case["key"] == "test-only-rsa2048"
+            and case["request"]["product_code"] == "1fszvu527waovqeuhpkyx2b5d"
+            and case["request"]["key_version"] == 1 and case["request"]["nonce"]):
+        print(case["token"], case["request"]["nonce"])
+        break
+EOF
+)
+[ -n "$TOKEN" ] || fail "no valid fixture token for the examples"
+
+# expect_run NAME STATUS TEXT COMMAND...: runs COMMAND, checks its exit status and that its
+# output contains TEXT.
+expect_run() {
+    local name=$1 want=$2 text=$3 got=0
+    shift 3
+    "$@" >"$OUT/run.log" 2>&1 || got=$?
+    cat "$OUT/run.log"
+    [ "$got" -eq "$want" ] || fail "$name: exit status $got, expected $want"
+    grep -q -- "$text" "$OUT/run.log" || fail "$name: output lacks '$text'"
+    echo "ok: $name"
+}
+
+step "C start-up example"
+cc "${C_FLAGS[@]}" "${SANITIZE[@]}" -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY \
+    ffi/examples/startup.c "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/startup_demo"
+cc "${C_FLAGS[@]}" ffi/examples/startup.c "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" \
+    -o "$OUT/startup_production"
+expect_run "C: entitled" 0 "entitled: starting" "$OUT/startup_demo" "$TOKEN" "$NONCE"
+expect_run "C: replayed token" 1 "nonce_mismatch" "$OUT/startup_demo" "$TOKEN" "another-nonce"
+expect_run "C: forged token" 1 "malformed_token\|bad_signature" "$OUT/startup_demo" "${TOKEN}x" "$NONCE"
+expect_run "C: unedited key placeholder" 1 "invalid_key" "$OUT/startup_production" "$TOKEN" "$NONCE"
+
+step "C++ RAII example"
+c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY \
+    ffi/examples/cpp/startup.cpp "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/startup_cpp_demo"
+c++ "${CXX_FLAGS[@]}" ffi/examples/cpp/startup.cpp "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" \
+    -o "$OUT/startup_cpp_production"
+expect_run "C++: entitled" 0 "entitled: starting" "$OUT/startup_cpp_demo" "$TOKEN" "$NONCE"
+expect_run "C++: replayed token" 1 "nonce_mismatch" "$OUT/startup_cpp_demo" "$TOKEN" "another-nonce"
+expect_run "C++: unedited key placeholder" 1 "invalid_key" "$OUT/startup_cpp_production" "$TOKEN" "$NONCE"
+
+step "Miri on the crate's Rust tests (RSA-heavy tests are ignored under Miri)"
+if [ "${1:-}" = "--skip-miri" ]; then
+    echo "SKIPPED: --skip-miri"
+elif cargo +nightly miri --version >/dev/null 2>&1; then
+    CARGO_TARGET_DIR=$TARGET/miri-build cargo +nightly miri test -p register-usage-jwt-ffi
+else
+    echo "SKIPPED: no nightly toolchain with Miri here"
+    echo "(rustup toolchain install nightly --component miri rust-src, then re-run)"
+fi
+
+step "done"

@@ -1,0 +1,371 @@
+/*
+ * The C ABI from C: every interop fixture (tests/fixtures/tokens.json, minted by python
+ * `cryptography` and the openssl CLI) gets its expected verdict and claims; forged,
+ * replayed and wrong-product tokens are refused with the right codes; NULLs, bad UTF-8 and
+ * published test keys are refused; one verifier serves several threads. ffi/ci.sh builds
+ * it with -fsanitize=address,undefined (and runs it under valgrind too).
+ *
+ *   test_register_usage_jwt FIXTURE_LINES KEYS_DIR
+ *
+ * FIXTURE_LINES comes from ffi/tests/c/fixtures_to_lines.py. Prints one line per failure
+ * and ends with "N passed, N failed"; exits non-zero on any failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "register_usage_jwt.h"
+
+static int passed, failed;
+
+#define CHECK(condition, ...)                                    \
+    do {                                                         \
+        if (condition) {                                         \
+            passed++;                                            \
+        } else {                                                 \
+            failed++;                                            \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                        \
+            fputc('\n', stderr);                                 \
+        }                                                        \
+    } while (0)
+
+static const char *keys_dir;
+
+/* The whole file, NUL-terminated; *len excludes the NUL. Exits on error. */
+static char *read_file(const char *path, size_t *len) {
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        perror(path);
+        exit(2);
+    }
+    size_t capacity = 4096, used = 0;
+    char *data = malloc(capacity);
+    for (;;) {
+        if (!data) {
+            perror("malloc");
+            exit(2);
+        }
+        used += fread(data + used, 1, capacity - used - 1, file);
+        if (used < capacity - 1) break;
+        capacity *= 2;
+        data = realloc(data, capacity);
+    }
+    fclose(file);
+    data[used] = '\0';
+    if (len) *len = used;
+    return data;
+}
+
+static char *key_file(const char *stem, const char *suffix, size_t *len) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s%s", keys_dir, stem, suffix);
+    return read_file(path, len);
+}
+
+/* Decodes a hex field in place ("-" is NULL, "=" the empty string). */
+static char *unhex(char *field) {
+    if (strcmp(field, "-") == 0) return NULL;
+    if (strcmp(field, "=") == 0) {
+        field[0] = '\0';
+        return field;
+    }
+    size_t n = strlen(field) / 2;
+    for (size_t i = 0; i < n; i++) {
+        unsigned value;
+        sscanf(field + 2 * i, "%2x", &value);
+        field[i] = (char)value;
+    }
+    field[n] = '\0';
+    return field;
+}
+
+static ruj_verifier *make_verifier(const char *product, const char *stem, uint32_t version,
+                                   ruj_error *error) {
+    size_t len;
+    char *pem = key_file(stem, ".pub.pem", &len);
+    ruj_key key = {version, (const uint8_t *)pem, len};
+    ruj_verifier *verifier = NULL;
+    ruj_status status = ruj_verifier_new_dangerously_allowing_published_test_keys(
+        product, &key, 1, &verifier, error);
+    free(pem);
+    if (status != RUJ_OK) return NULL;
+    return verifier;
+}
+
+static int same_text(const char *a, const char *b) {
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* 1 if the kind and seconds of a claim time match the fixture's ("-" = absent). */
+static int same_time(int32_t kind, double seconds, const char *want) {
+    if (strcmp(want, "-") == 0) return kind == RUJ_TIME_ABSENT;
+    return kind == RUJ_TIME_SECONDS && seconds == strtod(want, NULL);
+}
+
+static void run_fixtures(const char *path) {
+    FILE *file = fopen(path, "r");
+    if (!file) {
+        perror(path);
+        exit(2);
+    }
+    char *line = NULL;
+    size_t capacity = 0;
+    int cases = 0;
+    while (getline(&line, &capacity, file) > 0) {
+        char *field[13];
+        char *save = NULL;
+        int n = 0;
+        for (char *token = strtok_r(line, " \n", &save); token && n < 13;
+             token = strtok_r(NULL, " \n", &save))
+            field[n++] = token;
+        if (n != 13) {
+            fprintf(stderr, "bad fixture line %d\n", cases + 1);
+            exit(2);
+        }
+        const char *name = unhex(field[0]), *stem = field[1], *product = unhex(field[2]);
+        uint32_t request_version = (uint32_t)strtoul(field[3], NULL, 10);
+        uint32_t configured_version = (uint32_t)strtoul(field[4], NULL, 10);
+        const char *nonce = unhex(field[5]), *expect = field[6];
+        const char *claim_product = unhex(field[7]), *claim_nonce = unhex(field[9]);
+        const char *token = unhex(field[12]);
+        cases++;
+
+        ruj_error error;
+        ruj_verifier *verifier = make_verifier(product, stem, configured_version, &error);
+        if (!verifier) {
+            CHECK(0, "%s: verifier: %s: %s", name, error.code, error.message);
+            continue;
+        }
+        ruj_registration *registration = NULL;
+        ruj_status status =
+            nonce ? ruj_verifier_verify(verifier, token, request_version, nonce, &registration,
+                                        &error)
+                  : ruj_verifier_verify_replayable_without_nonce(verifier, token, request_version,
+                                                                 &registration, &error);
+        const char *got = status == RUJ_OK ? "valid" : ruj_status_code(status);
+        CHECK(strcmp(got, expect) == 0, "%s: got %s (%s), expected %s", name, got,
+              error.message, expect);
+        CHECK(error.status == status, "%s: error.status %d, returned %d", name, error.status,
+              status);
+        if (status == RUJ_OK) {
+            CHECK(registration != NULL, "%s: no registration", name);
+            double issued_at = -1, rotation = -1;
+            int32_t issued_kind = ruj_registration_issued_at(registration, &issued_at);
+            int32_t rotation_kind =
+                ruj_registration_public_key_rotation_timestamp(registration, &rotation);
+            CHECK(same_text(ruj_registration_product_code(registration), claim_product) &&
+                      ruj_registration_key_version(registration) ==
+                          (uint32_t)strtoul(field[8], NULL, 10) &&
+                      same_text(ruj_registration_nonce(registration), claim_nonce) &&
+                      same_time(issued_kind, issued_at, field[10]) &&
+                      same_time(rotation_kind, rotation, field[11]),
+                  "%s: claims differ from the fixture", name);
+        } else {
+            CHECK(registration == NULL, "%s: registration set on failure", name);
+            CHECK(strcmp(error.code, ruj_status_code(status)) == 0 &&
+                      status != RUJ_OTHER_REJECTION && ruj_status_is_rejection(status),
+                  "%s: code %s, status %d", name, error.code, status);
+            CHECK(error.message[0] != '\0', "%s: empty message", name);
+        }
+        ruj_registration_free(registration);
+        ruj_verifier_free(verifier);
+    }
+    free(line);
+    fclose(file);
+    CHECK(cases > 150, "only %d fixture cases", cases);
+    printf("fixtures: %d cases\n", cases);
+}
+
+/* The fixtures' first valid case, for the named tests below. */
+static const char *PRODUCT = "1fszvu527waovqeuhpkyx2b5d";
+static const char *NONCE = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55";
+static char valid_token[4096];
+
+static void find_valid_token(const char *path) {
+    FILE *file = fopen(path, "r");
+    char *line = NULL;
+    size_t capacity = 0;
+    while (file && getline(&line, &capacity, file) > 0) {
+        char *field[13], *save = NULL;
+        int n = 0;
+        for (char *t = strtok_r(line, " \n", &save); t && n < 13; t = strtok_r(NULL, " \n", &save))
+            field[n++] = t;
+        if (n == 13 && strcmp(field[6], "valid") == 0 && strcmp(field[1], "test-only-rsa2048") == 0 &&
+            same_text(unhex(field[2]), PRODUCT) && same_text(unhex(field[5]), NONCE) &&
+            strcmp(field[3], "1") == 0 && strlen(field[12]) / 2 < sizeof valid_token) {
+            strcpy(valid_token, unhex(field[12]));
+            break;
+        }
+    }
+    free(line);
+    if (file) fclose(file);
+    if (!valid_token[0]) {
+        fprintf(stderr, "no valid fixture token for %s\n", PRODUCT);
+        exit(2);
+    }
+}
+
+static ruj_status verify_token(ruj_verifier *verifier, const char *token, const char *nonce,
+                               ruj_error *error) {
+    ruj_registration *registration = NULL;
+    ruj_status status = ruj_verifier_verify(verifier, token, 1, nonce, &registration, error);
+    ruj_registration_free(registration);
+    return status;
+}
+
+static void test_forged_replayed_wrong_product(void) {
+    ruj_error error;
+    ruj_verifier *verifier = make_verifier(PRODUCT, "test-only-rsa2048", 1, &error);
+    CHECK(verifier != NULL, "verifier: %s", error.message);
+    CHECK(verify_token(verifier, valid_token, NONCE, &error) == RUJ_OK, "valid: %s",
+          error.message);
+
+    /* Forged: one character of the signature changed. */
+    char forged[sizeof valid_token];
+    strcpy(forged, valid_token);
+    char *last = forged + strlen(forged) - 2;
+    *last = *last == 'A' ? 'B' : 'A';
+    CHECK(verify_token(verifier, forged, NONCE, &error) == RUJ_BAD_SIGNATURE &&
+              strcmp(error.code, "bad_signature") == 0,
+          "forged: %s", error.code);
+
+    /* Replayed: the same token answering a call that sent another nonce. */
+    CHECK(verify_token(verifier, valid_token, "a-fresh-nonce-for-this-call", &error) ==
+                  RUJ_NONCE_MISMATCH &&
+              strcmp(error.code, "nonce_mismatch") == 0,
+          "replayed: %s", error.code);
+
+    /* Another product's verifier. */
+    ruj_verifier *other = make_verifier("someoneelsesproduct", "test-only-rsa2048", 1, &error);
+    CHECK(verify_token(other, valid_token, NONCE, &error) == RUJ_PRODUCT_CODE_MISMATCH &&
+              strcmp(error.code, "product_code_mismatch") == 0,
+          "wrong product: %s", error.code);
+
+    /* A key version the verifier does not have. */
+    ruj_registration *registration = NULL;
+    CHECK(ruj_verifier_verify(verifier, valid_token, 2, NONCE, &registration, &error) ==
+                  RUJ_UNKNOWN_KEY_VERSION &&
+              registration == NULL,
+          "unknown version: %s", error.code);
+    ruj_verifier_free(other);
+    ruj_verifier_free(verifier);
+}
+
+static void test_keys_and_arguments(void) {
+    ruj_error error;
+    ruj_verifier *verifier = (ruj_verifier *)&error; /* stale on purpose */
+    size_t len;
+    char *pem = key_file("test-only-rsa2048", ".pub.pem", &len);
+    ruj_key key = {1, (const uint8_t *)pem, len};
+
+    /* The production constructor refuses the published test key. */
+    CHECK(ruj_verifier_new(PRODUCT, &key, 1, &verifier, &error) == RUJ_COMPROMISED_KEY &&
+              verifier == NULL && strcmp(error.code, "compromised_key") == 0 &&
+              ruj_status_is_configuration_error(error.status),
+          "test key in production: %s", error.code);
+
+    /* DER loads like PEM. */
+    char *der = key_file("test-only-rsa2048", ".pub.der", &len);
+    ruj_key der_key = {1, (const uint8_t *)der, len};
+    CHECK(ruj_verifier_new_dangerously_allowing_published_test_keys(PRODUCT, &der_key, 1,
+                                                                     &verifier, &error) == RUJ_OK,
+          "DER key: %s", error.message);
+    CHECK(verify_token(verifier, valid_token, NONCE, &error) == RUJ_OK, "DER verify: %s",
+          error.message);
+
+    /* NULLs and invalid UTF-8 are errors; NULL error pointers are allowed. */
+    ruj_registration *registration = NULL;
+    CHECK(ruj_verifier_verify(verifier, NULL, 1, NONCE, &registration, &error) ==
+                  RUJ_NULL_ARGUMENT &&
+              strcmp(error.code, "null_argument") == 0,
+          "NULL token: %s", error.code);
+    CHECK(ruj_verifier_verify(verifier, valid_token, 1, NULL, &registration, NULL) ==
+              RUJ_NULL_ARGUMENT,
+          "NULL nonce");
+    CHECK(ruj_verifier_verify(NULL, valid_token, 1, NONCE, &registration, NULL) ==
+              RUJ_NULL_ARGUMENT,
+          "NULL verifier");
+    CHECK(ruj_verifier_verify(verifier, valid_token, 1, NONCE, NULL, NULL) == RUJ_NULL_ARGUMENT,
+          "NULL out");
+    CHECK(ruj_verifier_verify(verifier, valid_token, 1, "\xff\xfe", &registration, &error) ==
+                  RUJ_INVALID_UTF8 &&
+              registration == NULL,
+          "bad UTF-8 nonce: %s", error.code);
+    CHECK(ruj_verifier_verify(verifier, valid_token, 1, "", &registration, &error) ==
+              RUJ_INVALID_NONCE,
+          "empty nonce: %s", error.code);
+    ruj_verifier *unused = NULL;
+    CHECK(ruj_verifier_new("\xc3\x28", &key, 1, &unused, &error) == RUJ_INVALID_UTF8,
+          "bad UTF-8 product code: %s", error.code);
+    CHECK(ruj_verifier_new(PRODUCT, NULL, 1, &unused, &error) == RUJ_NULL_ARGUMENT,
+          "NULL keys: %s", error.code);
+    CHECK(ruj_verifier_new(PRODUCT, &key, 0, &unused, &error) == RUJ_KEY_COUNT,
+          "no keys: %s", error.code);
+    CHECK(strcmp(ruj_status_code(123456), "unknown_status") == 0, "unknown status");
+    ruj_verifier_free(NULL);
+    ruj_registration_free(NULL);
+
+    char nonce[RUJ_RANDOM_NONCE_SIZE], again[RUJ_RANDOM_NONCE_SIZE];
+    CHECK(ruj_random_nonce(nonce, sizeof nonce, &error) == RUJ_OK &&
+              ruj_random_nonce(again, sizeof again, &error) == RUJ_OK &&
+              strlen(nonce) == RUJ_RANDOM_NONCE_SIZE - 1 && strcmp(nonce, again) != 0,
+          "random nonce: %s", error.message);
+    CHECK(ruj_random_nonce(nonce, 8, &error) == RUJ_BUFFER_TOO_SMALL && nonce[0] == '\0',
+          "small buffer: %s", error.code);
+
+    ruj_verifier_free(verifier);
+    free(der);
+    free(pem);
+}
+
+struct thread_work {
+    ruj_verifier *verifier;
+    int failures;
+};
+
+static void *verify_repeatedly(void *argument) {
+    struct thread_work *work = argument;
+    for (int i = 0; i < 20; i++) {
+        ruj_error error;
+        if (verify_token(work->verifier, valid_token, NONCE, &error) != RUJ_OK) work->failures++;
+        if (verify_token(work->verifier, valid_token, "replayed", &error) != RUJ_NONCE_MISMATCH)
+            work->failures++;
+    }
+    return NULL;
+}
+
+static void test_one_verifier_many_threads(void) {
+    ruj_error error;
+    ruj_verifier *verifier = make_verifier(PRODUCT, "test-only-rsa2048", 1, &error);
+    pthread_t threads[4];
+    struct thread_work work[4];
+    for (int i = 0; i < 4; i++) {
+        work[i] = (struct thread_work){verifier, 0};
+        pthread_create(&threads[i], NULL, verify_repeatedly, &work[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK(work[i].failures == 0, "thread %d: %d failures", i, work[i].failures);
+    }
+    ruj_verifier_free(verifier);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s FIXTURE_LINES KEYS_DIR\n", argv[0]);
+        return 2;
+    }
+    keys_dir = argv[2];
+    run_fixtures(argv[1]);
+    find_valid_token(argv[1]);
+    test_forged_replayed_wrong_product();
+    test_keys_and_arguments();
+    test_one_verifier_many_threads();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
