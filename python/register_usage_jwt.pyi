@@ -47,10 +47,10 @@ class Registration:
     def nonce(self) -> Optional[str]:
         """The nonce sent; None only from ``verify_replayable_without_nonce``."""
     @property
-    def issued_at(self) -> Optional[float]:
+    def issued_at(self) -> Optional[Union[float, str]]:
         """``iat``: epoch seconds when AWS issued the token, if it says."""
     @property
-    def public_key_rotation_timestamp(self) -> Optional[float]:
+    def public_key_rotation_timestamp(self) -> Optional[Union[float, str]]:
         """Present only when the key version used has expired: ship the new key version."""
 
 class Verifier:
@@ -82,4 +82,4 @@ class Verifier:
         use ``verify`` with ``random_nonce()`` instead."""
 
 def random_nonce() -> str:
-    """A fresh random nonce (32 hex digits, 128 bits from the OS) for one RegisterUsage call."""
+    """A fresh random nonce (32 base64url characters, 192 bits from the OS) for one RegisterUsage call."""

@@ -23,7 +23,8 @@
 // The size of `ruj_error.code`, terminating NUL included.
 #define RUJ_ERROR_CODE_SIZE 64
 
-// The buffer size `ruj_random_nonce` needs: 32 lowercase hex digits and a NUL.
+// The buffer size `ruj_random_nonce` needs: the core's `RandomNonce` (192 random bits as
+// 32 base64url characters) and a NUL.
 #define RUJ_RANDOM_NONCE_SIZE 33
 
 // The claim is absent (or JSON `null`).
@@ -31,6 +32,11 @@
 
 // The claim is a number of seconds since the Unix epoch, written to `*seconds_out`.
 #define RUJ_TIME_SECONDS 1
+
+// The claim is present but not a NumericDate (a string, a negative or huge number, ...):
+// informational claims of any form verify. For the rotation timestamp this still means
+// the key version has expired.
+#define RUJ_TIME_OTHER 2
 
 // A verified RegisterUsage registration, returned only by a successful verify. Read it
 // with the `ruj_registration_*` functions; free it with `ruj_registration_free`. Immutable:
@@ -154,7 +160,7 @@ typedef struct ruj_key {
 // Call: the caller's buffer is too small (`buffer_too_small`).
 #define RUJ_BUFFER_TOO_SMALL 202
 
-// Call: the operating system's random source failed (`random_unavailable`).
+// Call: the operating system's random source failed (`no_randomness`, the core's code).
 #define RUJ_RANDOM_UNAVAILABLE 203
 
 // The library failed internally (a bug: please report it); nothing was verified
@@ -165,7 +171,7 @@ typedef struct ruj_key {
 extern "C" {
 #endif // __cplusplus
 
-// Writes a fresh random nonce (32 lowercase hex digits, NUL-terminated) into `buffer`,
+// Writes a fresh random nonce (32 base64url characters, NUL-terminated) into `buffer`,
 // which holds `size` bytes, at least `RUJ_RANDOM_NONCE_SIZE`. Send it with RegisterUsage
 // and pass the same nonce to `ruj_verifier_verify`. Never reuse one.
 //
@@ -195,8 +201,8 @@ uint32_t ruj_registration_key_version(const struct ruj_registration *registratio
 const char *ruj_registration_nonce(const struct ruj_registration *registration);
 
 // When AWS issued the token (`iat`), if it says. Returns `RUJ_TIME_SECONDS` and writes
-// the epoch seconds (possibly fractional) to `*seconds_out` (if not NULL), or
-// `RUJ_TIME_ABSENT`.
+// the epoch seconds (possibly fractional) to `*seconds_out` (if not NULL),
+// `RUJ_TIME_OTHER` when the claim is present but not a NumericDate, or `RUJ_TIME_ABSENT`.
 //
 // # Safety
 // `registration` as `ruj_registration_product_code`; `seconds_out` is NULL or a writable

@@ -12,7 +12,7 @@ use register_usage_jwt::{ConfigError, Error};
 
 use crate::status::{
     self, RUJ_BUFFER_TOO_SMALL, RUJ_INTERNAL_ERROR, RUJ_INVALID_UTF8, RUJ_NULL_ARGUMENT, RUJ_OK,
-    RUJ_OTHER_CONFIGURATION_ERROR, RUJ_OTHER_REJECTION, RUJ_RANDOM_UNAVAILABLE, ruj_status,
+    RUJ_OTHER_CONFIGURATION_ERROR, RUJ_OTHER_REJECTION, ruj_status,
 };
 
 /// The size of `ruj_error.message`, terminating NUL included. Longer messages are cut at
@@ -56,8 +56,6 @@ pub(crate) enum Failure {
         /// The size given.
         given: usize,
     },
-    /// The operating system's random source failed.
-    RandomUnavailable,
     /// A bug in this library (a caught panic, or an invariant that did not hold).
     Internal,
 }
@@ -72,7 +70,6 @@ impl Failure {
             Failure::NullArgument(_) => RUJ_NULL_ARGUMENT,
             Failure::InvalidUtf8(_) => RUJ_INVALID_UTF8,
             Failure::BufferTooSmall { .. } => RUJ_BUFFER_TOO_SMALL,
-            Failure::RandomUnavailable => RUJ_RANDOM_UNAVAILABLE,
             Failure::Internal => RUJ_INTERNAL_ERROR,
         }
     }
@@ -104,10 +101,6 @@ impl fmt::Display for Failure {
                 f,
                 "the buffer has {given} bytes but {needed} are needed (terminating NUL \
                  included)"
-            ),
-            Failure::RandomUnavailable => f.write_str(
-                "the operating system's random number source failed; do not fall back to a \
-                 constant or predictable nonce: stop and retry later",
             ),
             Failure::Internal => f.write_str(
                 "internal error in register-usage-jwt (nothing was verified); refuse to run \

@@ -31,7 +31,7 @@ mod verifier;
 pub use error::{RUJ_ERROR_CODE_SIZE, RUJ_ERROR_MESSAGE_SIZE, ruj_error};
 pub use nonce::{RUJ_RANDOM_NONCE_SIZE, ruj_random_nonce};
 pub use registration::{
-    RUJ_TIME_ABSENT, RUJ_TIME_SECONDS, ruj_registration, ruj_registration_free,
+    RUJ_TIME_ABSENT, RUJ_TIME_OTHER, RUJ_TIME_SECONDS, ruj_registration, ruj_registration_free,
     ruj_registration_issued_at, ruj_registration_key_version, ruj_registration_nonce,
     ruj_registration_product_code, ruj_registration_public_key_rotation_timestamp,
 };

@@ -5,30 +5,22 @@ use core::ffi::c_char;
 use crate::error::{Failure, guard, ruj_error};
 use crate::status::ruj_status;
 
-/// Random bytes in a nonce: 128 bits, so a replayed token never matches by chance.
-const NONCE_RANDOM_BYTES: usize = 16;
-
-/// The buffer size `ruj_random_nonce` needs: 32 lowercase hex digits and a NUL.
+/// The buffer size `ruj_random_nonce` needs: the core's `RandomNonce` (192 random bits as
+/// 32 base64url characters) and a NUL.
 pub const RUJ_RANDOM_NONCE_SIZE: usize = 33;
-const _: () = assert!(RUJ_RANDOM_NONCE_SIZE == NONCE_RANDOM_BYTES * 2 + 1);
 
-/// 32 lowercase hex digits of 128 bits from the operating system's random source.
+/// A fresh nonce from the core's `RandomNonce`, NUL-terminated.
 fn random_nonce() -> Result<[u8; RUJ_RANDOM_NONCE_SIZE], Failure> {
-    let mut random = [0u8; NONCE_RANDOM_BYTES];
-    getrandom::fill(&mut random).map_err(|_| Failure::RandomUnavailable)?;
+    let nonce = register_usage_jwt::RandomNonce::generate()?;
     let mut text = [0u8; RUJ_RANDOM_NONCE_SIZE];
-    for (pair, byte) in text.chunks_exact_mut(2).zip(random) {
-        for (digit, nibble) in pair.iter_mut().zip([byte >> 4, byte & 0x0f]) {
-            *digit = b"0123456789abcdef"
-                .get(usize::from(nibble))
-                .copied()
-                .unwrap_or(b'0');
-        }
-    }
+    let body = text
+        .get_mut(..nonce.as_str().len())
+        .ok_or(Failure::Internal)?;
+    body.copy_from_slice(nonce.as_str().as_bytes());
     Ok(text)
 }
 
-/// Writes a fresh random nonce (32 lowercase hex digits, NUL-terminated) into `buffer`,
+/// Writes a fresh random nonce (32 base64url characters, NUL-terminated) into `buffer`,
 /// which holds `size` bytes, at least `RUJ_RANDOM_NONCE_SIZE`. Send it with RegisterUsage
 /// and pass the same nonce to `ruj_verifier_verify`. Never reuse one.
 ///
@@ -70,7 +62,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nonces_are_hex_and_differ() {
+    fn nonces_are_base64url_and_differ() {
         let first = random_nonce().unwrap_or([0; RUJ_RANDOM_NONCE_SIZE]);
         let second = random_nonce().unwrap_or([0; RUJ_RANDOM_NONCE_SIZE]);
         assert_ne!(first, second);
@@ -80,7 +72,7 @@ mod tests {
             assert!(
                 digits
                     .iter()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
             );
         }
     }

@@ -3,7 +3,7 @@
 use core::ffi::c_char;
 use std::ffi::CString;
 
-use register_usage_jwt::{Registration, Timestamp};
+use register_usage_jwt::{Registration, TimeClaim};
 
 use crate::error::Failure;
 
@@ -40,14 +40,19 @@ impl ruj_registration {
 pub const RUJ_TIME_ABSENT: i32 = 0;
 /// The claim is a number of seconds since the Unix epoch, written to `*seconds_out`.
 pub const RUJ_TIME_SECONDS: i32 = 1;
+/// The claim is present but not a NumericDate (a string, a negative or huge number, ...):
+/// informational claims of any form verify. For the rotation timestamp this still means
+/// the key version has expired.
+pub const RUJ_TIME_OTHER: i32 = 2;
 
 /// The one place that reads the core's timestamp type: a claim time as a kind and, when
 /// it is a number, its seconds. Other kinds may be added; callers treat an unknown kind as
 /// "present, but not a number of seconds".
-fn claim_time(time: Option<Timestamp>) -> (i32, f64) {
-    match time {
+fn claim_time(time: Option<&TimeClaim>) -> (i32, f64) {
+    match time.map(TimeClaim::timestamp) {
         None => (RUJ_TIME_ABSENT, 0.0),
-        Some(time) => (RUJ_TIME_SECONDS, time.as_secs_f64()),
+        Some(Some(time)) => (RUJ_TIME_SECONDS, time.as_secs_f64()),
+        Some(None) => (RUJ_TIME_OTHER, 0.0),
     }
 }
 
@@ -55,7 +60,7 @@ fn claim_time(time: Option<Timestamp>) -> (i32, f64) {
 /// `registration` is NULL or live; `seconds_out` is NULL or a writable `double`.
 unsafe fn write_time(
     registration: *const ruj_registration,
-    read: impl FnOnce(&Registration) -> Option<Timestamp>,
+    read: impl FnOnce(&Registration) -> Option<&TimeClaim>,
     seconds_out: *mut f64,
 ) -> i32 {
     // SAFETY: the caller guarantees NULL or a live registration.
@@ -116,8 +121,8 @@ pub unsafe extern "C" fn ruj_registration_nonce(
 }
 
 /// When AWS issued the token (`iat`), if it says. Returns `RUJ_TIME_SECONDS` and writes
-/// the epoch seconds (possibly fractional) to `*seconds_out` (if not NULL), or
-/// `RUJ_TIME_ABSENT`.
+/// the epoch seconds (possibly fractional) to `*seconds_out` (if not NULL),
+/// `RUJ_TIME_OTHER` when the claim is present but not a NumericDate, or `RUJ_TIME_ABSENT`.
 ///
 /// # Safety
 /// `registration` as `ruj_registration_product_code`; `seconds_out` is NULL or a writable

@@ -74,7 +74,7 @@ pub const RUJ_NULL_ARGUMENT: ruj_status = 200;
 pub const RUJ_INVALID_UTF8: ruj_status = 201;
 /// Call: the caller's buffer is too small (`buffer_too_small`).
 pub const RUJ_BUFFER_TOO_SMALL: ruj_status = 202;
-/// Call: the operating system's random source failed (`random_unavailable`).
+/// Call: the operating system's random source failed (`no_randomness`, the core's code).
 pub const RUJ_RANDOM_UNAVAILABLE: ruj_status = 203;
 /// The library failed internally (a bug: please report it); nothing was verified
 /// (`internal_error`).
@@ -110,7 +110,7 @@ const TABLE: &[(ruj_status, &CStr)] = &[
     (RUJ_NULL_ARGUMENT, c"null_argument"),
     (RUJ_INVALID_UTF8, c"invalid_utf8"),
     (RUJ_BUFFER_TOO_SMALL, c"buffer_too_small"),
-    (RUJ_RANDOM_UNAVAILABLE, c"random_unavailable"),
+    (RUJ_RANDOM_UNAVAILABLE, c"no_randomness"),
     (RUJ_INTERNAL_ERROR, c"internal_error"),
 ];
 

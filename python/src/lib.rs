@@ -57,9 +57,19 @@ fn misconfigured(py: Python<'_>, error: ruj::ConfigError) -> PyErr {
     error_with_code::<ConfigurationError>(py, error.code(), error.to_string())
 }
 
-/// The one place that reads the core's timestamp type.
-fn claim_time(time: Option<ruj::Timestamp>) -> Option<f64> {
-    time.map(|time| time.as_secs_f64())
+/// An informational time claim: a NumericDate as float seconds, any other value as the JSON
+/// text the token holds (a `str`).
+#[derive(Clone, Debug, IntoPyObject)]
+enum ClaimTime {
+    Seconds(f64),
+    Other(String),
+}
+
+fn claim_time(time: Option<&ruj::TimeClaim>) -> Option<ClaimTime> {
+    time.map(|claim| match claim.timestamp() {
+        Some(time) => ClaimTime::Seconds(time.as_secs_f64()),
+        None => ClaimTime::Other(claim.to_string()),
+    })
 }
 
 /// Text or bytes from Python.
@@ -115,12 +125,14 @@ struct Registration {
     /// The nonce sent (None only from `verify_replayable_without_nonce`).
     #[pyo3(get)]
     nonce: Option<String>,
-    /// `iat`: when AWS issued the token, in epoch seconds, if it says.
+    /// `iat`: when AWS issued the token, in epoch seconds (a float), or the claim's JSON
+    /// text (a str) when it is not a NumericDate; None when absent.
     #[pyo3(get)]
-    issued_at: Option<f64>,
-    /// Present only when the key version used has expired: ship the new key version.
+    issued_at: Option<ClaimTime>,
+    /// Present only when the key version used has expired: ship the new key version. A
+    /// float of epoch seconds, or the JSON text (a str) when it is not a NumericDate.
     #[pyo3(get)]
-    public_key_rotation_timestamp: Option<f64>,
+    public_key_rotation_timestamp: Option<ClaimTime>,
 }
 
 impl From<ruj::Registration> for Registration {
@@ -252,18 +264,13 @@ impl Verifier {
     }
 }
 
-/// A fresh random nonce (32 lowercase hex digits, 128 bits from the operating system) for
+/// A fresh random nonce (32 base64url characters, 192 bits from the operating system) for
 /// one RegisterUsage call. Never reuse one.
 #[pyfunction]
-fn random_nonce() -> PyResult<String> {
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random).map_err(|_| {
-        pyo3::exceptions::PyOSError::new_err(
-            "the operating system's random number source failed; do not fall back to a \
-             constant or predictable nonce",
-        )
-    })?;
-    Ok(random.iter().map(|byte| format!("{byte:02x}")).collect())
+fn random_nonce(py: Python<'_>) -> PyResult<String> {
+    ruj::RandomNonce::generate()
+        .map(|nonce| nonce.as_str().to_owned())
+        .map_err(|error| misconfigured(py, error))
 }
 
 #[pymodule]

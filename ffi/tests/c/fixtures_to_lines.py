@@ -22,6 +22,8 @@ def hexed(text):
 
 
 def number(value):
+    if isinstance(value, dict):  # {"other": true}: present, not a NumericDate
+        return "other"
     return "-" if value is None else repr(float(value))
 
 

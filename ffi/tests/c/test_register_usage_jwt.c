@@ -101,9 +101,11 @@ static int same_text(const char *a, const char *b) {
     return strcmp(a, b) == 0;
 }
 
-/* 1 if the kind and seconds of a claim time match the fixture's ("-" = absent). */
+/* 1 if the kind and seconds of a claim time match the fixture's ("-" = absent, "other" =
+ * present but not a NumericDate). */
 static int same_time(int32_t kind, double seconds, const char *want) {
     if (strcmp(want, "-") == 0) return kind == RUJ_TIME_ABSENT;
+    if (strcmp(want, "other") == 0) return kind == RUJ_TIME_OTHER;
     return kind == RUJ_TIME_SECONDS && seconds == strtod(want, NULL);
 }
 
