@@ -3,8 +3,8 @@
 
 use core::fmt;
 
+use rsa::pkcs1::der::Decode;
 use rsa::pkcs1::der::asn1::Any;
-use rsa::pkcs1::der::{Decode, pem};
 use rsa::pkcs1::{RsaPssParams, TrailerField};
 
 type RsaPssParamsOwned = RsaPssParams<Any>;
@@ -13,6 +13,7 @@ use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ConfigError, KeyDefect, KnownKey};
+use crate::key_form::{KeyEncoding, KeyFormDefect};
 use crate::known_keys;
 use crate::pss::{self, PreparedModulus};
 
@@ -20,10 +21,6 @@ use crate::pss::{self, PreparedModulus};
 pub const MIN_KEY_BITS: usize = 2048;
 /// The largest modulus accepted, in bits. Real RegisterUsage keys are 3072 bits.
 pub const MAX_KEY_BITS: usize = 4096;
-
-/// The largest DER public key this crate reads: a 4096-bit SPKI with full PSS parameters
-/// is under 700 bytes.
-const MAX_DER_LEN: usize = 2048;
 
 const RSA_ENCRYPTION: ObjectIdentifier = rsa::pkcs1::ALGORITHM_OID;
 const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -133,15 +130,17 @@ impl PublicKey {
     /// As [`PublicKey::from_pem`].
     pub fn from_pem_with_policy(pem: &str, policy: KeyPolicy) -> Result<Self, ConfigError> {
         let invalid = |defect| ConfigError::InvalidKey { defect };
-        let pem = pem.trim().as_bytes();
-        let label = pem::decode_label(pem).map_err(|_| invalid(KeyDefect::Pem))?;
-        let mut buffer = [0u8; MAX_DER_LEN];
-        let (_, der) = pem::decode(pem, &mut buffer).map_err(|_| invalid(KeyDefect::Pem))?;
-        match label {
-            "PUBLIC KEY" => Self::from_spki(der, policy),
-            "RSA PUBLIC KEY" => Self::from_pkcs1(der, policy),
-            label if label.contains("PRIVATE") => Err(invalid(KeyDefect::PrivateKey)),
-            _ => Err(invalid(KeyDefect::PemLabel)),
+        // TODO(core): carry the `KeyFormDefect` itself in `KeyDefect` so its message shows.
+        let key = crate::key_form::decode_key(pem.as_bytes()).map_err(|defect| {
+            invalid(match defect {
+                KeyFormDefect::PrivateKey => KeyDefect::PrivateKey,
+                KeyFormDefect::PemLabel | KeyFormDefect::Certificate => KeyDefect::PemLabel,
+                _ => KeyDefect::Pem,
+            })
+        })?;
+        match key.encoding() {
+            KeyEncoding::Pkcs1 => Self::from_pkcs1(key.der(), policy),
+            _ => Self::from_spki(key.der(), policy),
         }
     }
 

@@ -69,6 +69,7 @@ mod error;
 mod header;
 mod json;
 mod key;
+mod key_form;
 mod known_keys;
 mod pss;
 mod registration;
@@ -83,6 +84,10 @@ pub use error::{
     MAX_KEY_VERSIONS, NonceDefect, ProductCodeDefect, Segment, SignatureDefect, TokenDefect,
 };
 pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
+pub use key_form::{
+    Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,
+    decode_key,
+};
 pub use registration::{
     MAX_NONCE_BYTES, MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, Registration, Timestamp,
 };
