@@ -661,6 +661,13 @@ impl core::error::Error for Error {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyDefect {
+    /// The key text is not one public key in a form this crate reads (PEM of any line width,
+    /// PEM with escaped line breaks, base64 DER): a private key, a certificate, two keys,
+    /// base64 that is not a key, ...
+    Form {
+        /// What was found.
+        defect: crate::key_form::KeyFormDefect,
+    },
     /// The PEM text is not a single well-formed PEM block.
     Pem,
     /// The PEM label is not `PUBLIC KEY` or `RSA PUBLIC KEY`.
@@ -687,6 +694,7 @@ pub enum KeyDefect {
 impl fmt::Display for KeyDefect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            KeyDefect::Form { defect } => fmt::Display::fmt(defect, f),
             KeyDefect::Pem => f.write_str(
                 "it is not a well-formed PEM block; paste the key exactly as AWS Marketplace \
                  gave it, BEGIN and END lines included",

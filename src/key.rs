@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::key_form::{KeyEncoding, decode_key};
 use der::Decode;
 use der::asn1::{Any, AnyRef, ObjectIdentifier};
 use pkcs1::{RsaPssParamsOwned, RsaPublicKeyRef, TrailerField};
@@ -17,10 +18,6 @@ use crate::pss::{self, PreparedModulus};
 pub const MIN_KEY_BITS: usize = 2048;
 /// The largest modulus accepted, in bits. Real RegisterUsage keys are 3072 bits.
 pub const MAX_KEY_BITS: usize = 4096;
-
-/// The largest DER public key this crate reads: a 4096-bit SPKI with full PSS parameters
-/// is under 700 bytes.
-const MAX_DER_LEN: usize = 2048;
 
 const RSA_ENCRYPTION: ObjectIdentifier = pkcs1::ALGORITHM_OID;
 const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -130,16 +127,12 @@ impl PublicKey {
     /// As [`PublicKey::from_pem`].
     pub fn from_pem_with_policy(pem: &str, policy: KeyPolicy) -> Result<Self, ConfigError> {
         let invalid = |defect| ConfigError::InvalidKey { defect };
-        let pem = pem.trim().as_bytes();
-        let label = pem_rfc7468::decode_label(pem).map_err(|_| invalid(KeyDefect::Pem))?;
-        let mut buffer = [0u8; MAX_DER_LEN];
-        let (_, der) =
-            pem_rfc7468::decode(pem, &mut buffer).map_err(|_| invalid(KeyDefect::Pem))?;
-        match label {
-            "PUBLIC KEY" => Self::from_spki(der, policy),
-            "RSA PUBLIC KEY" => Self::from_pkcs1(der, policy),
-            label if label.contains("PRIVATE") => Err(invalid(KeyDefect::PrivateKey)),
-            _ => Err(invalid(KeyDefect::PemLabel)),
+        // One function decides the key's form, for the library, the macro and the CLI.
+        let key =
+            decode_key(pem.as_bytes()).map_err(|defect| invalid(KeyDefect::Form { defect }))?;
+        match key.encoding() {
+            KeyEncoding::Pkcs1 => Self::from_pkcs1(key.der(), policy),
+            _ => Self::from_spki(key.der(), policy),
         }
     }
 

@@ -71,6 +71,7 @@ mod error;
 mod header;
 mod json;
 mod key;
+mod key_form;
 mod known_keys;
 mod nonce;
 mod pss;
@@ -88,6 +89,10 @@ pub use error::{
 };
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
+pub use key_form::{
+    Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,
+    decode_key,
+};
 #[cfg(feature = "getrandom")]
 pub use nonce::RandomNonce;
 pub use nonce::{AsNonce, Nonce};

@@ -6,6 +6,7 @@ use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Registration, Verifier};
 use serde_json::Number;
 
 use crate::mint::{self, Claims, OTHER_TEST_KEY_PEM, TEST_KEY_PEM, TEST_PUBLIC_KEY_PEM};
+use crate::output::{err, out};
 use crate::report::{self, Request};
 use crate::{EXIT_OK, EXIT_REJECTED, Spelling};
 
@@ -25,8 +26,8 @@ fn show(
     token: &str,
     nonce: &Nonce<'_>,
 ) -> Result<Registration, register_usage_jwt::Error> {
-    println!("\n== {title}");
-    println!("   token: {}...", token.get(..60).unwrap_or(token));
+    out!("\n== {title}");
+    out!("   token: {}...", token.get(..60).unwrap_or(token));
     let outcome = verifier.verify(token, 1, nonce);
     report::print_human(
         &Request {
@@ -44,7 +45,7 @@ fn show(
 pub fn run() -> u8 {
     match run_inner() {
         Ok(true) => {
-            println!(
+            out!(
                 "\ndemo: every outcome was as expected. For a real product, configure the public \
                  key AWS Marketplace gave you; the test keys above are refused without the \
                  insecure opt-in."
@@ -52,18 +53,18 @@ pub fn run() -> u8 {
             EXIT_OK
         }
         Ok(false) => {
-            println!("\ndemo: an outcome was NOT as expected");
+            out!("\ndemo: an outcome was NOT as expected");
             EXIT_REJECTED
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            err!("error: {message}");
             EXIT_REJECTED
         }
     }
 }
 
 fn run_inner() -> Result<bool, String> {
-    println!(
+    out!(
         "register-usage-jwt demo: mints RegisterUsage tokens with the bundled TEST ONLY key \
          (keys/test-only-rsa2048.key.pem, whose private key is PUBLIC) and verifies them."
     );
@@ -90,11 +91,11 @@ fn run_inner() -> Result<bool, String> {
         rotation: None,
         spelling: Spelling::Camel,
     };
-    println!(
+    out!(
         "\nRegisterUsage request: ProductCode {PRODUCT_CODE:?}, PublicKeyVersion 1, fresh \
          random Nonce {nonce_text:?}"
     );
-    println!("claims signed: {}", claims.to_json());
+    out!("claims signed: {}", claims.to_json());
     let token = mint::sign(&signing_key, 32, &claims.to_json())?;
 
     let mut as_expected = true;
@@ -129,13 +130,13 @@ fn run_inner() -> Result<bool, String> {
     );
     as_expected &= outcome.err().map(|e| e.code()) == Some("nonce_mismatch");
 
-    println!("\n== 4. the test key under the production policy (expect: compromised_key)");
+    out!("\n== 4. the test key under the production policy (expect: compromised_key)");
     match PublicKey::from_pem(TEST_PUBLIC_KEY_PEM) {
         Ok(_) => {
-            println!("   ACCEPTED (unexpected)");
+            out!("   ACCEPTED (unexpected)");
             as_expected = false;
         }
-        Err(e) => println!("   refused ({}): {e}", e.code()),
+        Err(e) => out!("   refused ({}): {e}", e.code()),
     }
     Ok(as_expected)
 }

@@ -4,11 +4,14 @@
 //! Exit codes: 0 verified (or the command succeeded), 1 the token was rejected, 2 a usage or
 //! configuration error (unreadable, weak or compromised key, invalid product code or nonce).
 
+mod catalog;
 mod demo;
 mod emulate;
 mod input;
 mod inspect;
+mod key;
 mod mint;
+mod output;
 mod report;
 mod verify;
 
@@ -41,8 +44,13 @@ struct Cli {
 enum Command {
     /// Verify a RegisterUsage token offline against your product's public key.
     Verify(verify::VerifyArgs),
-    /// Decode a token's header and claims WITHOUT verifying anything.
+    /// Decode a token's header and claims WITHOUT verifying the signature, and say what
+    /// `verify` would refuse whatever the key.
     Inspect(inspect::InspectArgs),
+    /// Product keys: inspect a key file, fetch keys from the Marketplace Catalog API, check
+    /// that a directory holds every key version the catalog lists.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
     /// Mint a PS256 RegisterUsage-shaped token (default: with the bundled TEST ONLY key).
     Mint(mint::MintArgs),
     /// Run a local RegisterUsage endpoint (AWS JSON 1.1) that signs with a TEST key.
@@ -71,6 +79,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Verify(args) => verify::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Key(command) => key::run(command),
         Command::Mint(args) => mint::run(&args),
         Command::Emulate(args) => emulate::run(args),
         Command::Demo => demo::run(),
@@ -78,26 +87,64 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// A command-line error: clap's message on stderr and exit 2 (help and version: exit 0).
-/// `verify --json` promises exactly one JSON object on stdout, so it gets one here too.
+/// A command-line error: clap's message on stderr and exit 2 (help and version asked for:
+/// stdout, exit 0; no arguments at all: help on stderr, exit 2, as clap does by default).
+/// With `--json` the command promised exactly one JSON object on stdout, so a usage error
+/// gets one too, naming what is wrong in full.
 fn usage_error(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     let informational = matches!(
         error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     );
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let verify_json =
-        args.first().is_some_and(|a| a == "verify") && args.iter().any(|a| a == "--json");
-    if verify_json && !informational {
-        let message = error.render().to_string();
-        let message = message.lines().next().unwrap_or("invalid arguments");
-        let message = message.strip_prefix("error: ").unwrap_or(message);
-        println!("{}", report::error_json("usage", message));
+    let json = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
+    if json && !informational {
+        let message = usage_message(&error.render().to_string());
+        let object = if args.first().is_some_and(|a| a == "verify") {
+            report::error_json("usage", &message)
+        } else {
+            serde_json::json!({"error": {"code": "usage", "message": message}})
+        };
+        output::out!("{object}");
     }
-    // Prints to stderr for errors, stdout for help and version.
+    // Prints to stderr for errors, stdout for help and version; a closed stream is ignored.
     let _ = error.print();
     ExitCode::from(if informational { EXIT_OK } else { EXIT_CONFIG })
+}
+
+/// clap's error text on one line: its first paragraph, without `error: `, the lines that
+/// follow (the arguments it names) joined with commas.
+fn usage_message(rendered: &str) -> String {
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let rest: Vec<&str> = lines.collect();
+    if rest.is_empty() {
+        first.to_owned()
+    } else {
+        format!("{first} {}", rest.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_messages_name_what_is_missing() {
+        let rendered = "error: the following required arguments were not provided:\n  \
+                        --product-code <CODE>\n  --public-key <FILE>\n\nUsage: x\n";
+        assert_eq!(
+            usage_message(rendered),
+            "the following required arguments were not provided: --product-code <CODE>, \
+             --public-key <FILE>"
+        );
+    }
 }

@@ -11,6 +11,7 @@ use rsa::sha2::Sha256;
 use rsa::signature::{RandomizedSigner, SignatureEncoding};
 use serde_json::{Map, Number, Value};
 
+use crate::output::{err, out};
 use crate::{EXIT_CONFIG, EXIT_OK, Spelling, input};
 
 /// The bundled TEST ONLY signing key (its private key is public).
@@ -151,11 +152,11 @@ pub fn run(args: &MintArgs) -> u8 {
         .and_then(|key| sign(&key, args.salt_len, &claims.to_json()));
     match token {
         Ok(token) => {
-            println!("{token}");
+            out!("{token}");
             EXIT_OK
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            err!("error: {message}");
             EXIT_CONFIG
         }
     }

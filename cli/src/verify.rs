@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use register_usage_jwt::{ConfigError, KeyPolicy, Nonce, PublicKey, Verifier};
 
+use crate::input::Token;
+use crate::output::{err, out};
 use crate::report::{self, Request};
 use crate::{EXIT_CONFIG, EXIT_OK, EXIT_REJECTED, input};
 
@@ -14,7 +16,8 @@ pub struct VerifyArgs {
     /// Your AWS Marketplace product code.
     #[arg(long, value_name = "CODE")]
     pub product_code: String,
-    /// The public key AWS Marketplace gave you for this key version (PEM or DER).
+    /// The public key AWS Marketplace gave you for this key version: PEM at any width, PEM with
+    /// literal \n escapes, bare base64 or DER (see `register-usage-jwt key inspect`).
     #[arg(long, value_name = "FILE")]
     pub public_key: PathBuf,
     /// The PublicKeyVersion sent with the RegisterUsage call.
@@ -52,21 +55,19 @@ impl From<ConfigError> for Setup {
     }
 }
 
-/// Loads a key file, PEM or DER, under `policy`.
+/// Loads a key file in any form [`register_usage_jwt::decode_key`] accepts, under `policy`.
 pub fn load_key(path: &std::path::Path, policy: KeyPolicy) -> Result<PublicKey, Setup> {
     let bytes = input::read_file(path, "public key").map_err(|message| Setup {
         code: "unreadable_key",
         message,
     })?;
-    let result = if input::is_pem(&bytes) {
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => PublicKey::from_pem_with_policy(text, policy),
-            Err(_) => PublicKey::from_der_with_policy(&bytes, policy),
-        }
-    } else {
-        PublicKey::from_der_with_policy(&bytes, policy)
-    };
-    Ok(result?)
+    // TODO(core): `PublicKey::from_key_text` (or `from_pem` once it takes every form)
+    // returning the form defect inside `ConfigError`; the code is then the library's.
+    let decoded = register_usage_jwt::decode_key(&bytes).map_err(|defect| Setup {
+        code: "invalid_key",
+        message: format!("the public key cannot be used: {defect}"),
+    })?;
+    Ok(PublicKey::from_der_with_policy(decoded.der(), policy)?)
 }
 
 pub fn run(args: &VerifyArgs) -> u8 {
@@ -74,11 +75,11 @@ pub fn run(args: &VerifyArgs) -> u8 {
         Ok(code) => code,
         Err(setup) => {
             if args.json {
-                println!("{}", report::error_json(setup.code, &setup.message));
+                out!("{}", report::error_json(setup.code, &setup.message));
             } else {
-                eprintln!("error ({}): {}", setup.code, setup.message);
+                err!("error ({}): {}", setup.code, setup.message);
                 if setup.code == "compromised_key" && !args.insecure_allow_published_test_keys {
-                    eprintln!(
+                    err!(
                         "(for tests and demos with this crate's TEST ONLY keys, pass \
                          --insecure-allow-published-test-keys)"
                     );
@@ -91,7 +92,7 @@ pub fn run(args: &VerifyArgs) -> u8 {
 
 fn run_inner(args: &VerifyArgs) -> Result<u8, Setup> {
     let policy = if args.insecure_allow_published_test_keys {
-        eprintln!(
+        err!(
             "WARNING: --insecure-allow-published-test-keys: accepting TEST ONLY keys whose \
              private keys are PUBLIC; anyone can mint tokens this accepts. Never use this for \
              a real product."
@@ -106,10 +107,25 @@ fn run_inner(args: &VerifyArgs) -> Result<u8, Setup> {
         None => None,
     };
     let verifier = Verifier::new(&args.product_code, [(args.key_version, key.clone())])?;
-    let token = input::read_token(&args.token).map_err(|message| Setup {
-        code: "unreadable_token",
-        message,
-    })?;
+    let token = match input::read_token(&args.token) {
+        Ok(Token::Complete(token)) => token,
+        Ok(Token::MoreThan(read)) => {
+            // Not read to its end, so its size is unknown: say so rather than a false size.
+            let message = input::too_large_message(read);
+            if args.json {
+                out!("{}", report::error_json("token_too_large", &message));
+            } else {
+                out!("REJECTED (token_too_large): {message}");
+            }
+            return Ok(EXIT_REJECTED);
+        }
+        Err(message) => {
+            return Err(Setup {
+                code: "unreadable_token",
+                message,
+            });
+        }
+    };
 
     let outcome = match &nonce {
         Some(nonce) => verifier.verify(&token, args.key_version, nonce),
@@ -119,13 +135,13 @@ fn run_inner(args: &VerifyArgs) -> Result<u8, Setup> {
     if args.json {
         match &outcome {
             Ok(registration) => {
-                println!("{}", report::valid_json(registration));
+                out!("{}", report::valid_json(registration));
                 report::warn_rotation(registration.public_key_rotation_timestamp());
                 if nonce.is_none() {
                     report::warn_no_nonce();
                 }
             }
-            Err(error) => println!("{}", report::error_json(error.code(), &error.to_string())),
+            Err(error) => out!("{}", report::error_json(error.code(), &error.to_string())),
         }
     } else {
         let request = Request {

@@ -55,7 +55,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
     {
         let mut pipe = child.stdin.take().unwrap();
         if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).unwrap();
+            // The tool stops reading an oversized stdin early: a closed pipe here is fine.
+            match pipe.write_all(text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.unwrap(),
+            }
         }
     }
     let out = child.wait_with_output().unwrap();
@@ -499,4 +503,734 @@ fn demo_succeeds() {
     assert!(out.stdout.contains("REJECTED (nonce_mismatch)"));
     assert!(out.stdout.contains("refused (compromised_key)"));
     assert!(out.stdout.contains("every outcome was as expected"));
+}
+
+// ---- The tool as a Unix tool (issue 9) ----
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+/// A token with the given claims text and an `n`-byte signature (never valid).
+fn unsigned_token(claims: &str, signature_len: usize) -> String {
+    format!(
+        "{}.{}.{}",
+        b64url(br#"{"alg":"PS256","typ":"JWT"}"#),
+        b64url(claims.as_bytes()),
+        b64url(&vec![7u8; signature_len])
+    )
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    // The reading end is closed before the tool writes a byte, so every write fails with
+    // EPIPE; `println!` would panic (exit 101).
+    for args in [&["demo"][..], &["inspect", "a.b.c"][..], &["--help"][..]] {
+        let child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut child = child;
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // `demo` still reports its own outcome.
+    let mut child = Command::new(BIN)
+        .arg("demo")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn closed_stderr_ends_quietly() {
+    let token = mint(&["--product-code", "prod-1"]);
+    let key = repo("keys/test-only-rsa2048.pub.pem");
+    let mut child = Command::new(BIN)
+        .args([
+            "verify",
+            "--product-code",
+            "prod-1",
+            "--public-key",
+            &key,
+            "--insecure-allow-published-test-keys",
+            "--no-nonce",
+            &token,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn no_arguments_prints_help_on_stderr_and_exits_2() {
+    let out = run(&[], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(out.stderr.contains("Usage:"), "{}", out.stderr);
+    assert!(out.stderr.contains("verify"), "{}", out.stderr);
+    let out = run(&["key"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("inspect"), "{}", out.stderr);
+}
+
+#[test]
+fn json_usage_errors_name_what_is_missing() {
+    let out = run(&["verify", "--json", "--nonce", "n", "t"], None);
+    assert_eq!(out.code, 2);
+    let message = out.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("--product-code"), "{message}");
+    assert!(message.contains("--public-key"), "{message}");
+    assert_eq!(out.json()["valid"], false);
+
+    let out = run(&["inspect", "--json"], None);
+    assert_eq!(out.code, 2);
+    let value = out.json();
+    assert_eq!(value["error"]["code"], "usage");
+    assert!(
+        value["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("<TOKEN>"),
+        "{value}"
+    );
+
+    let out = run(&["key", "inspect", "--json"], None);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("<FILE>")
+    );
+    // Without --json the names are on stderr, from clap.
+    let out = run(&["verify", "--nonce", "n", "t"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--product-code"), "{}", out.stderr);
+}
+
+#[test]
+fn inspect_json_has_the_verify_exit_code_contract() {
+    let out = run(&["inspect", "--json", &demo_token()], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let value = out.json();
+    assert_eq!(value["verified"], false);
+    assert_eq!(value["refused"], false);
+    assert_eq!(value["problems"], json!([]));
+    assert_eq!(value["header"]["alg"], "PS256");
+    assert_eq!(value["claims"]["productCode"], DEMO_PRODUCT);
+    assert_eq!(value["signature_len"], 384);
+
+    let out = run(&["inspect", "--json", "not-a-jwt"], None);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["problems"][0]["code"], "malformed_token");
+
+    let out = run(&["inspect", "--json", "a.b.c"], None);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn inspect_flags_what_verify_refuses_and_still_shows_it() {
+    let cases = [
+        (
+            r#"{"ProductCode":"first","ProductCode":"second","PublicKeyVersion":1}"#,
+            "malformed_claims",
+        ),
+        (
+            r#"{"ProductCode":"a","productCode":"a","PublicKeyVersion":1}"#,
+            "malformed_claims",
+        ),
+        (
+            r#"{"ProductCode":1,"PublicKeyVersion":1}"#,
+            "malformed_claims",
+        ),
+        (
+            r#"{"ProductCode":"a","PublicKeyVersion":"1"}"#,
+            "malformed_claims",
+        ),
+        (r#"{"PublicKeyVersion":1}"#, "malformed_claims"),
+        ("this is not JSON", "malformed_claims"),
+        (r#"["ProductCode"]"#, "malformed_claims"),
+    ];
+    for (claims, code) in cases {
+        let token = unsigned_token(claims, 384);
+        let out = run(&["inspect", &token], None);
+        assert_eq!(out.code, 1, "{claims}: {}", out.stdout);
+        assert!(out.stdout.contains("REFUSE"), "{claims}: {}", out.stdout);
+        assert!(out.stdout.contains(code), "{claims}: {}", out.stdout);
+        let out = run(&["inspect", "--json", &token], None);
+        assert_eq!(out.code, 1, "{claims}");
+        let value = out.json();
+        assert_eq!(value["problems"][0]["code"], code, "{claims}: {value}");
+        assert_eq!(value["problems"][0]["step"], "claims", "{claims}: {value}");
+        assert_eq!(value["claims_text"], claims);
+    }
+    // Both duplicated values are shown, not only the last.
+    let token = unsigned_token(
+        r#"{"ProductCode":"first","ProductCode":"second","PublicKeyVersion":1}"#,
+        384,
+    );
+    let out = run(&["inspect", &token], None);
+    assert!(
+        out.stdout.contains(r#""ProductCode": "first""#),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(r#""ProductCode": "second""#),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["inspect", &unsigned_token("not JSON", 384)], None);
+    assert!(out.stdout.contains("(not JSON)"), "{}", out.stdout);
+
+    // Header problems: the library's own header check.
+    let header = b64url(br#"{"alg":"RS256"}"#);
+    let token = format!("{header}.{}.{}", b64url(b"{}"), b64url(&[1; 256]));
+    let out = run(&["inspect", "--json", &token], None);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["problems"][0]["code"], "unsupported_algorithm");
+}
+
+#[test]
+fn inspect_describes_signature_lengths_truthfully() {
+    let claims = r#"{"ProductCode":"a","PublicKeyVersion":1}"#;
+    let out = run(&["inspect", &unsigned_token(claims, 2)], None);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(!out.stdout.contains("RSA-16"), "{}", out.stdout);
+    assert!(out.stdout.contains("signature: 2 bytes"), "{}", out.stdout);
+    assert!(out.stdout.contains("bad_signature"), "{}", out.stdout);
+    let out = run(&["inspect", &unsigned_token(claims, 256)], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("RSA-2048"), "{}", out.stdout);
+}
+
+#[test]
+fn oversized_stdin_is_reported_as_more_not_as_the_limit() {
+    let huge = "A".repeat(200 * 1024);
+    let out = verify_demo(&["--nonce", DEMO_NONCE, "--json"], "-", Some(&huge));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let value = out.json();
+    assert_eq!(value["error"]["code"], "token_too_large");
+    let message = value["error"]["message"].as_str().unwrap();
+    assert!(message.contains("more than 131072 bytes"), "{message}");
+    assert!(!message.contains("is 131072 bytes"), "{message}");
+    let out = verify_demo(&["--nonce", DEMO_NONCE], "-", Some(&huge));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("more than 131072 bytes"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["inspect", "--json", "-"], Some(&huge));
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json()["problems"][0]["code"], "token_too_large");
+    // Below the read limit, the real size.
+    let big = "A".repeat(10_000);
+    let out = verify_demo(&["--nonce", DEMO_NONCE, "--json"], "-", Some(&big));
+    assert!(
+        out.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("10000 bytes")
+    );
+}
+
+#[test]
+fn huge_times_are_reported_as_numbers() {
+    let token = mint(&["--product-code", "prod-1", "--iat", "1e308"]);
+    let key = repo("keys/test-only-rsa2048.pub.pem");
+    let out = run(
+        &[
+            "verify",
+            "--product-code",
+            "prod-1",
+            "--public-key",
+            &key,
+            "--insecure-allow-published-test-keys",
+            "--no-nonce",
+            &token,
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("iat): 1e308 ("), "{}", out.stdout);
+    assert!(out.stdout.contains("not a date"), "{}", out.stdout);
+    let out = run(&["inspect", &token], None);
+    assert!(out.stdout.contains("iat = 1e308"), "{}", out.stdout);
+    let token = mint(&["--product-code", "prod-1", "--iat", "1767225600"]);
+    let out = run(&["inspect", &token], None);
+    assert!(
+        out.stdout
+            .contains("iat = 1767225600 (2026-01-01T00:00:00Z)"),
+        "{}",
+        out.stdout
+    );
+}
+
+// ---- Keys (issue 10) ----
+
+fn key_forms_manifest() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(repo("tests/fixtures/key-forms/manifest.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// The corpus the library's `tests/key_forms.rs` runs, through `key inspect` and `verify`.
+#[test]
+fn key_inspect_agrees_with_the_library_on_every_form() {
+    let manifest = key_forms_manifest();
+    let expected = manifest["modulus_sha256"].as_str().unwrap();
+    let token = demo_token();
+    for entry in manifest["accepted"].as_array().unwrap() {
+        let path = repo(entry["path"].as_str().unwrap());
+        let out = run(&["key", "inspect", "--json", &path], None);
+        // The corpus key is a published TEST ONLY key: refused by the production policy.
+        assert_eq!(out.code, 1, "{path}: {}", out.stdout);
+        let value = out.json();
+        assert_eq!(value["modulus_sha256"], expected, "{path}");
+        assert_eq!(value["form_kind"], entry["form"], "{path}");
+        assert_eq!(value["bits"], 3072, "{path}");
+        assert_eq!(value["exponent"], "65537", "{path}");
+        assert_eq!(value["verdict"], "compromised", "{path}");
+        assert_eq!(value["code"], "compromised_key", "{path}");
+
+        // `verify` loads it too, and the demo token verifies with it.
+        let out = run(
+            &[
+                "verify",
+                "--product-code",
+                DEMO_PRODUCT,
+                "--public-key",
+                &path,
+                "--insecure-allow-published-test-keys",
+                "--nonce",
+                DEMO_NONCE,
+                "--json",
+                &token,
+            ],
+            None,
+        );
+        assert_eq!(out.code, 0, "{path}: {}", out.stdout);
+    }
+    for entry in manifest["refused"].as_array().unwrap() {
+        let path = repo(entry["path"].as_str().unwrap());
+        let out = run(&["key", "inspect", "--json", &path], None);
+        assert_eq!(out.code, 1, "{path}: {}", out.stdout);
+        let value = out.json();
+        assert_eq!(value["error"]["code"], "invalid_key", "{path}");
+        let words = entry["message"].as_str().unwrap();
+        let message = value["error"]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{path}: {message}");
+    }
+}
+
+#[test]
+fn key_inspect_shows_parameters_verdict_and_embed_lines() {
+    let real = repo("macros/tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    let out = run(
+        &[
+            "key",
+            "inspect",
+            "--product-code",
+            "1fszvu527waovqeuhpkyx2b5d",
+            &real,
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for words in [
+        "form:           PEM (PUBLIC KEY)",
+        "SubjectPublicKeyInfo, rsaEncryption",
+        "bits:           3072",
+        "exponent:       65537",
+        "verdict:        accepted",
+        "embed_product_key!(",
+        "PublicKey::from_embedded(PRODUCT_KEY_V1)?",
+        "\"1fszvu527waovqeuhpkyx2b5d\",",
+    ] {
+        assert!(out.stdout.contains(words), "{words}: {}", out.stdout);
+    }
+
+    let out = run(
+        &[
+            "key",
+            "inspect",
+            &repo("macros/tests/keys/aws-docs-sample-key-compromised.pem"),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("verdict:        COMPROMISED"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("embed_product_key!"), "{}", out.stdout);
+    let out = run(
+        &["key", "inspect", &repo("keys/test-only-rsa1024.pub.pem")],
+        None,
+    );
+    assert_eq!(out.code, 1);
+    let out = run(
+        &[
+            "key",
+            "inspect",
+            &repo("keys/test-only-rsapss2048-sha384-salt20.pub.pem"),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("id-RSASSA-PSS"), "{}", out.stdout);
+    assert!(out.stdout.contains("SHA-384"), "{}", out.stdout);
+    assert!(out.stdout.contains("INVALID"), "{}", out.stdout);
+
+    // From stdin, as pasted out of JSON.
+    let pem = std::fs::read_to_string(&real).unwrap();
+    let escaped = serde_json::to_string(&pem).unwrap();
+    let out = run(&["key", "inspect", "--json", "-"], Some(&escaped));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.json()["form_kind"], "PemEscapedNewlines");
+    assert_eq!(out.json()["verdict"], "accepted");
+
+    let out = run(&["key", "inspect", "--json", &repo("keys/nope.pem")], None);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.json()["error"]["code"], "unreadable_key");
+}
+
+#[test]
+fn key_inspect_writes_canonical_pem_and_never_overwrites_another_key() {
+    let dir = std::env::temp_dir().join(format!("ruj-cli-write-pem-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_path = dir.join("product-abc-v2.pem");
+    let out_str = out_path.to_str().unwrap();
+    let escaped = repo("tests/fixtures/key-forms/pem-json-escaped.txt");
+    let out = run(&["key", "inspect", "--write-pem", out_str, &escaped], None);
+    assert_eq!(
+        out.code, 1,
+        "the test key is refused, but its PEM is written"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out_path).unwrap(),
+        std::fs::read_to_string(repo("keys/test-only-rsa3072.pub.pem")).unwrap()
+    );
+    // Same key again: fine. Another key: refused, file untouched.
+    let out = run(&["key", "inspect", "--write-pem", out_str, &escaped], None);
+    assert!(out.stdout.contains("already there"), "{}", out.stdout);
+    let other = repo("keys/test-only-rsa2048.pub.pem");
+    let out = run(&["key", "inspect", "--write-pem", out_str, &other], None);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("refusing to overwrite"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out_path).unwrap(),
+        std::fs::read_to_string(repo("keys/test-only-rsa3072.pub.pem")).unwrap()
+    );
+    // The name gives the embed lines their product code and version.
+    let real = std::fs::read(repo(
+        "macros/tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+    ))
+    .unwrap();
+    let named = dir.join("product-1fszvu527waovqeuhpkyx2b5d-v3.pem");
+    std::fs::write(&named, real).unwrap();
+    let out = run(&["key", "inspect", named.to_str().unwrap()], None);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("PRODUCT_KEY_V3"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("\"1fszvu527waovqeuhpkyx2b5d\","),
+        "{}",
+        out.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(not(feature = "catalog"))]
+#[test]
+fn key_fetch_without_the_feature_says_how_to_get_it() {
+    let out = run(&["key", "fetch", "--product-id", "prod-x"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--features catalog"), "{}", out.stderr);
+    let out = run(&["key", "check", "--product-id", "prod-x", "."], None);
+    assert_eq!(out.code, 2);
+}
+
+/// `key fetch` and `key check` against a stub of the Catalog API's DescribeEntity (the
+/// shape the emulator serves, `docs/emulator.md`), through the real AWS SDK.
+#[cfg(feature = "catalog")]
+mod catalog {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Key versions the stub lists: (version, PublicKey string, Status).
+    type Keys = Arc<Mutex<Vec<(u32, String, &'static str)>>>;
+
+    fn serve(keys: Keys) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let request = String::from_utf8_lossy(&request).into_owned();
+                let line = request.lines().next().unwrap_or_default().to_owned();
+                let ours = line.starts_with("GET /DescribeEntity?")
+                    && line.contains("catalog=AWSMarketplace")
+                    && line.contains("entityId=prod-stub");
+                let (status, error, body) = if ours {
+                    let entries: Vec<Value> = keys
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .map(
+                            |(v, k, s)| json!({"PublicKey": k, "PublicKeyVersion": v, "Status": s}),
+                        )
+                        .collect();
+                    let details = json!({
+                        "Description": {"ProductTitle": "stub"},
+                        "SignatureVerificationKeys": entries,
+                    });
+                    let body = json!({
+                        "EntityType": "ContainerProduct@1.0",
+                        "EntityIdentifier": "prod-stub@1",
+                        "Details": details.to_string(),
+                    });
+                    ("200 OK", "", body.to_string())
+                } else {
+                    (
+                        "404 Not Found",
+                        "x-amzn-ErrorType: ResourceNotFoundException\r\n",
+                        json!({"Message": format!("no such entity: {line}")}).to_string(),
+                    )
+                };
+                let response = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{error}\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        url
+    }
+
+    fn run_sdk(args: &[&str]) -> Output {
+        let out = Command::new(BIN)
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_PROFILE")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/aws-credentials",
+            )
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    fn key_text(name: &str) -> String {
+        std::fs::read_to_string(repo(name)).unwrap()
+    }
+
+    /// The SPKI DER of a PEM file, as bare base64 on one line.
+    fn bare_base64(name: &str) -> String {
+        key_text(name)
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect()
+    }
+
+    fn path_str(path: &Path) -> &str {
+        path.to_str().unwrap()
+    }
+
+    #[test]
+    fn fetch_then_check_through_a_rotation() {
+        let keys: Keys = Arc::new(Mutex::new(vec![
+            (1, key_text("keys/test-only-rsa3072.pub.pem"), "Expired"),
+            (2, bare_base64("keys/test-only-rsa4096.pub.pem"), "Active"),
+        ]));
+        let url = serve(keys.clone());
+        let dir = std::env::temp_dir().join(format!("ruj-cli-fetch-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let dir_s = path_str(&dir);
+        let fetch = |extra: &[&str]| {
+            let mut args = vec![
+                "key",
+                "fetch",
+                "--product-id",
+                "prod-stub",
+                "--out",
+                dir_s,
+                "--endpoint-url",
+                &url,
+            ];
+            args.extend_from_slice(extra);
+            run_sdk(&args)
+        };
+        let check = |extra: &[&str]| {
+            let mut args = vec![
+                "key",
+                "check",
+                "--product-id",
+                "prod-stub",
+                "--endpoint-url",
+                &url,
+            ];
+            args.extend_from_slice(extra);
+            args.push(dir_s);
+            run_sdk(&args)
+        };
+
+        // The production policy refuses the published test keys, and writes nothing.
+        let out = fetch(&[]);
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains("compromised"), "{}", out.stdout);
+        assert!(!dir.join("product-prod-stub-v1.pem").exists());
+
+        let out = fetch(&["--insecure-allow-published-test-keys"]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        // No product code in Details: the files are named by the product id, and it says so.
+        assert!(out.stderr.contains("--product-code"), "{}", out.stderr);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("product-prod-stub-v1.pem")).unwrap(),
+            key_text("keys/test-only-rsa3072.pub.pem")
+        );
+        // The bare base64 key comes out as canonical PEM.
+        assert_eq!(
+            std::fs::read_to_string(dir.join("product-prod-stub-v2.pem")).unwrap(),
+            key_text("keys/test-only-rsa4096.pub.pem")
+        );
+        for words in [
+            "v1 (Expired)",
+            "v2 (Active)",
+            "written",
+            "embed_product_key!",
+            "not active: v1",
+        ] {
+            assert!(out.stdout.contains(words), "{words}: {}", out.stdout);
+        }
+        // Fetching again changes nothing.
+        let out = fetch(&["--insecure-allow-published-test-keys"]);
+        assert_eq!(out.code, 0);
+        assert!(out.stdout.contains("unchanged"), "{}", out.stdout);
+
+        let out = check(&[]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains("ok:"), "{}", out.stdout);
+
+        // AWS adds version 3: check fails and says what to run; fetch; check passes.
+        keys.lock()
+            .unwrap()
+            .push((3, key_text("keys/test-only-rsa2048.pub.pem"), "Active"));
+        let out = check(&[]);
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        assert!(
+            out.stdout.contains("v3 (Active): MISSING"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("key fetch --product-id prod-stub"),
+            "{}",
+            out.stdout
+        );
+        let out = fetch(&["--insecure-allow-published-test-keys"]);
+        assert_eq!(out.code, 0, "{}", out.stdout);
+        assert_eq!(check(&[]).code, 0);
+
+        // A different key under a version DIR holds: check fails, fetch refuses to overwrite.
+        std::fs::write(
+            dir.join("product-prod-stub-v3.pem"),
+            key_text("keys/test-only-rsa2048-other.pub.pem"),
+        )
+        .unwrap();
+        let out = check(&[]);
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stdout.contains("v3 (Active): DIFFERENT"),
+            "{}",
+            out.stdout
+        );
+        let out = fetch(&["--insecure-allow-published-test-keys"]);
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stdout.contains("refusing to overwrite"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("product-prod-stub-v3.pem")).unwrap(),
+            key_text("keys/test-only-rsa2048-other.pub.pem")
+        );
+
+        // With the product code, files and embed lines carry it.
+        let out = fetch(&[
+            "--insecure-allow-published-test-keys",
+            "--product-code",
+            "1fszvu527waovqeuhpkyx2b5d",
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stdout);
+        assert!(
+            dir.join("product-1fszvu527waovqeuhpkyx2b5d-v2.pem")
+                .exists()
+        );
+        assert!(
+            out.stdout.contains("\"1fszvu527waovqeuhpkyx2b5d\","),
+            "{}",
+            out.stdout
+        );
+
+        // An id the catalog does not know: an API error, exit 2.
+        let out = run_sdk(&[
+            "key",
+            "fetch",
+            "--product-id",
+            "prod-unknown",
+            "--out",
+            dir_s,
+            "--endpoint-url",
+            &url,
+        ]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("DescribeEntity"), "{}", out.stderr);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

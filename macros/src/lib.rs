@@ -66,7 +66,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -197,7 +197,7 @@ fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
         ))
     })?;
 
-    let der = checked_der(&file, &bytes, mode.policy()).map_err(|error| {
+    let der = checked_der(&bytes, mode.policy()).map_err(|error| {
         let hint = match (mode, error) {
             (
                 Mode::Product,
@@ -293,32 +293,17 @@ fn manifest_dir() -> Result<PathBuf, &'static str> {
 }
 
 /// Checks the key under `policy` and returns its DER (SPKI or PKCS#1, as in the file).
-fn checked_der(file: &Path, bytes: &[u8], policy: KeyPolicy) -> Result<Vec<u8>, ConfigError> {
-    let not_pem = ConfigError::InvalidKey {
-        defect: KeyDefect::Pem,
-    };
-    let is_der = file
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("der"))
-        || bytes.first() == Some(&0x30);
-    let (key, der) = if is_der {
-        (
-            PublicKey::from_der_with_policy(bytes, policy)?,
-            bytes.to_vec(),
-        )
-    } else {
-        let text = std::str::from_utf8(bytes).map_err(|_| not_pem)?;
-        let key = PublicKey::from_pem_with_policy(text, policy)?;
-        // `from_pem` accepted it, so it is one PEM block; take its DER out.
-        let (_label, der) = pem_rfc7468::decode_vec(text.trim().as_bytes()).map_err(|_| not_pem)?;
-        (key, der)
-    };
-    // What the binary loads must be exactly what was checked: the embedded DER, read back
-    // the way `PublicKey::from_embedded` (or the test loader) reads it.
-    let reloaded = PublicKey::from_der_with_policy(&der, policy)?;
-    if reloaded.fingerprint() != key.fingerprint() || reloaded.bits() != key.bits() {
-        return Err(not_pem);
-    }
+fn checked_der(bytes: &[u8], policy: KeyPolicy) -> Result<Vec<u8>, ConfigError> {
+    // The library's one function decides the form (PEM of any width, escaped PEM, base64 or
+    // binary DER), so the macro, `PublicKey::from_pem` and the CLI never disagree.
+    let decoded =
+        register_usage_jwt::decode_key(bytes).map_err(|defect| ConfigError::InvalidKey {
+            defect: KeyDefect::Form { defect },
+        })?;
+    let der = decoded.der().to_vec();
+    // What the binary loads must be exactly what was checked: the embedded DER, read the
+    // way `PublicKey::from_embedded` (or the test loader) reads it.
+    PublicKey::from_der_with_policy(&der, policy)?;
     Ok(der)
 }
 

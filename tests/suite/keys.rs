@@ -3,8 +3,8 @@
 use crate::common;
 use common::*;
 use register_usage_jwt::{
-    ConfigError, KeyDefect, KeyPolicy, KnownKey, MAX_KEY_VERSIONS, Nonce, NonceDefect,
-    ProductCodeDefect, PublicKey, Verifier,
+    ConfigError, KeyDefect, KeyFormDefect, KeyPolicy, KnownKey, MAX_KEY_VERSIONS, Nonce,
+    NonceDefect, ProductCodeDefect, PublicKey, Verifier,
 };
 
 fn read(path: &str) -> String {
@@ -133,22 +133,33 @@ fn pss_parameters_must_say_ps256() {
 #[test]
 fn malformed_and_private_keys_are_invalid() {
     let invalid = |defect| ConfigError::InvalidKey { defect };
+    let form = |defect| invalid(KeyDefect::Form { defect });
     assert_eq!(
         PublicKey::from_pem("").unwrap_err(),
-        invalid(KeyDefect::Pem)
+        form(KeyFormDefect::Empty)
     );
     assert_eq!(
         PublicKey::from_pem("hello").unwrap_err(),
-        invalid(KeyDefect::Pem)
+        form(KeyFormDefect::NotBase64)
     );
-    assert_eq!(
-        PublicKey::from_pem(&read("keys/test-only-rsa2048.key.pem")).unwrap_err(),
-        invalid(KeyDefect::PrivateKey)
+    let private = PublicKey::from_pem(&read("keys/test-only-rsa2048.key.pem")).unwrap_err();
+    assert_eq!(private, form(KeyFormDefect::PrivateKey));
+    assert!(
+        private.to_string().contains("use the public key"),
+        "{private}"
     );
     let certificate = read("keys/test-only-rsa2048.pub.pem").replace("PUBLIC KEY", "CERTIFICATE");
-    assert_eq!(
-        PublicKey::from_pem(&certificate).unwrap_err(),
-        invalid(KeyDefect::PemLabel)
+    let refused = PublicKey::from_pem(&certificate).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            ConfigError::InvalidKey {
+                defect: KeyDefect::Form {
+                    defect: KeyFormDefect::Certificate | KeyFormDefect::PemLabelMismatch { .. }
+                }
+            }
+        ),
+        "{refused:?}"
     );
     assert_eq!(
         PublicKey::from_der(&[]).unwrap_err(),

@@ -22,6 +22,7 @@ use register_usage_jwt_test_support as common;
 mod differential;
 mod hardening;
 mod jwt_vectors;
+mod key_forms;
 mod keys;
 mod properties;
 mod rejections;
