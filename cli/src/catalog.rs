@@ -366,7 +366,9 @@ mod with_sdk {
                         message,
                     } = Verdict::of(decoded, policy)
                     {
-                        out!("{label}: the catalog's key is REFUSED, {verdict} ({code}): {message}");
+                        out!(
+                            "{label}: the catalog's key is REFUSED, {verdict} ({code}): {message}"
+                        );
                         problems += 1;
                         continue;
                     }
