@@ -635,6 +635,9 @@ impl Compacted {
 
 /// The first position at or after `from` where `needle` (non-empty) starts.
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return None; // `windows(0)` would panic
+    }
     let rest = haystack.get(from..)?;
     rest.windows(needle.len())
         .position(|window| window == needle)
@@ -654,6 +657,7 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use alloc::string::String;
     use alloc::vec::Vec;

@@ -334,7 +334,7 @@ mod with_sdk {
     }
 
     pub fn check(args: &CheckArgs) -> u8 {
-        let _policy = policy(&args.catalog);
+        let policy = policy(&args.catalog);
         let entity = match describe(&args.product_id, &args.catalog) {
             Ok(entity) => entity,
             Err(message) => {
@@ -359,7 +359,21 @@ mod with_sdk {
             let label = format!("v{} ({})", entry.version, entry.status);
             let path = args.dir.join(key::file_name(&stem, entry.version));
             let catalog_sha = match &entry.key {
-                Ok((_, details)) => details.modulus_sha256.clone(),
+                Ok((decoded, details)) => {
+                    if let Verdict::Refused {
+                        verdict,
+                        code,
+                        message,
+                    } = Verdict::of(decoded, policy)
+                    {
+                        out!(
+                            "{label}: the catalog's key is REFUSED, {verdict} ({code}): {message}"
+                        );
+                        problems += 1;
+                        continue;
+                    }
+                    details.modulus_sha256.clone()
+                }
                 Err(why) => {
                     out!("{label}: the catalog's PublicKey cannot be read: {why}");
                     problems += 1;

@@ -11,7 +11,7 @@ use std::fmt;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use clap::Args;
 use register_usage_jwt::{MAX_KEY_BITS, MAX_TOKEN_LEN, MIN_KEY_BITS};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_core::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 use crate::input::{self, Token};

@@ -1113,6 +1113,7 @@ mod catalog {
                 "prod-stub",
                 "--endpoint-url",
                 &url,
+                "--insecure-allow-published-test-keys",
             ];
             args.extend_from_slice(extra);
             args.push(dir_s);

@@ -2,6 +2,14 @@
 //! Python's `cryptography`): one TEST ONLY key in every form a seller may paste loads to the
 //! same modulus, and every refused form is refused with the defect the corpus names. The CLI
 //! runs the same corpus (`cli/tests/cli.rs`), so the two cannot disagree.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation
+)]
 
 use std::path::PathBuf;
 
