@@ -746,4 +746,60 @@ mod tests {
             Err(JsonDefect::TooManyMembers { .. })
         ));
     }
+
+    // Found by mutation testing (docs/mutants.md): each test below fails under a mutant
+    // that every other test let through.
+
+    #[test]
+    fn every_scalar_spelling_is_read_with_its_type() {
+        let got = members(
+            r#"{"z":0,"n":-0.5e-3,"e":1E+2,"f":false,"t":true,"u":null,"s":"x","a":[],"o":{}}"#,
+        )
+        .unwrap();
+        let kinds: Vec<JsonType> = got.iter().map(|(_, kind)| *kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                JsonType::Number,
+                JsonType::Number,
+                JsonType::Number,
+                JsonType::Boolean,
+                JsonType::Boolean,
+                JsonType::Null,
+                JsonType::String,
+                JsonType::Array,
+                JsonType::Object,
+            ]
+        );
+    }
+
+    #[test]
+    fn value_text_is_the_value_as_written() {
+        let input = r#"{"a" : "x\u0041" ,"b":-1.5e3, "c":[1, {"d":2}] }"#;
+        let mut names = [0; NAME_BYTES];
+        let mut reader = ObjectReader::new(input, &mut names).unwrap();
+        let mut texts = Vec::new();
+        while reader.next_member().unwrap().is_some() {
+            texts.push(reader.value_text());
+        }
+        assert_eq!(texts, [r#""x\u0041""#, "-1.5e3", r#"[1, {"d":2}]"#]);
+    }
+
+    #[test]
+    fn comparison_ignoring_case_resolves_escapes() {
+        let value = |input: &'static str| {
+            let mut names = [0; NAME_BYTES];
+            let mut reader = ObjectReader::new(input, &mut names).unwrap();
+            match reader.next_member().unwrap() {
+                Some((_, Value::String(s))) => s,
+                _ => panic!("{input}"),
+            }
+        };
+        assert!(value(r#"{"k":"\u004awt"}"#).decodes_to_ignoring_ascii_case("JWT"));
+        assert!(value(r#"{"k":"jwt"}"#).decodes_to_ignoring_ascii_case("JWT"));
+        assert!(!value(r#"{"k":"\u004bwt"}"#).decodes_to_ignoring_ascii_case("JWT"));
+        assert!(!value(r#"{"k":"jwx"}"#).decodes_to_ignoring_ascii_case("JWT"));
+        assert!(value(r#"{"k":"\u004aWT"}"#).decodes_to("JWT"));
+        assert!(!value(r#"{"k":"\u004aWT"}"#).decodes_to("jWT"));
+    }
 }
