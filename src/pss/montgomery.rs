@@ -46,38 +46,51 @@ const fn wide_mul(a: u64, b: u64) -> u128 {
     (a as u128).wrapping_mul(b as u128)
 }
 
-/// A three-word column accumulator for product scanning: up to `2^64` products fit.
+/// A column accumulator for product scanning, kept as two separate sums: the low halves
+/// of the products (plus the column's input words) and their high halves. Each addition is
+/// then an `add` and an `adc 0` with no carry flag to save between them; a single
+/// three-word sum makes LLVM materialise and count the carries (it even vectorised the
+/// counting), which measured slower than crypto-bigint. Each sum holds at least `2^63`
+/// terms before it could overflow; a column adds at most [`BLOCK`] + 2.
 #[derive(Clone, Copy, Default)]
 struct Acc {
     low: u128,
-    top: u64,
+    high: u128,
 }
 
 impl Acc {
     #[inline(always)]
     fn add_product(&mut self, a: u64, b: u64) {
-        self.add_wide(wide_mul(a, b));
-    }
-
-    #[inline(always)]
-    fn add_wide(&mut self, x: u128) {
-        let (sum, carry) = self.low.overflowing_add(x);
-        self.low = sum;
-        self.top = self.top.wrapping_add(u64::from(carry));
+        let p = wide_mul(a, b);
+        self.low = self.low.wrapping_add(u128::from(lo(p)));
+        self.high = self.high.wrapping_add(u128::from(hi(p)));
     }
 
     #[inline(always)]
     fn add_word(&mut self, x: u64) {
-        self.add_wide(u128::from(x));
+        self.low = self.low.wrapping_add(u128::from(x));
     }
 
-    /// Returns the low word and shifts the accumulator down by one word.
+    /// The column's word, low halves only so far (enough for a reduction digit).
+    #[inline(always)]
+    fn low_word(&self) -> u64 {
+        lo(self.low)
+    }
+
+    /// Returns the column's output word and carries the rest into the next column.
     #[inline(always)]
     fn shift_out(&mut self) -> u64 {
         let out = lo(self.low);
-        self.low = (self.low >> 64) | (u128::from(self.top) << 64);
-        self.top = 0;
+        let carry = u128::from(hi(self.low)).wrapping_add(self.high);
+        self.low = u128::from(lo(carry));
+        self.high = u128::from(hi(carry));
         out
+    }
+
+    /// The pending carry as one 128-bit value.
+    #[inline(always)]
+    fn carry(&self) -> u128 {
+        self.low.wrapping_add(self.high << 64)
     }
 }
 
@@ -143,7 +156,7 @@ fn mul_add_block<const K: usize>(t: &mut [u64], x: &[u64; K], y: &[u64]) {
         }
         *word = acc.shift_out();
     }
-    propagate(rest, acc.low);
+    propagate(rest, acc.carry());
 }
 
 /// `t += x * y` for a single word `x`; the carry ripples into the rest of `t`.
@@ -358,7 +371,7 @@ impl<const N: usize> Modulus<N> {
             for (&a, &b) in m.iter().take(c).zip(ns) {
                 acc.add_product(a, b);
             }
-            let digit = lo(acc.low).wrapping_mul(self.n0_inv);
+            let digit = acc.low_word().wrapping_mul(self.n0_inv);
             if let Some(slot) = m.get_mut(c) {
                 *slot = digit;
             }
@@ -388,7 +401,7 @@ impl<const N: usize> Modulus<N> {
             }
             *word = acc.shift_out();
         }
-        propagate(rest, acc.low);
+        propagate(rest, acc.carry());
     }
 
     /// Montgomery multiplication: `a · b · R⁻¹ mod n` for `a, b < n`.
