@@ -46,12 +46,16 @@ const fn wide_mul(a: u64, b: u64) -> u128 {
     (a as u128).wrapping_mul(b as u128)
 }
 
-/// A column accumulator for product scanning, kept as two separate sums: the low halves
-/// of the products (plus the column's input words) and their high halves. Each addition is
-/// then an `add` and an `adc 0` with no carry flag to save between them; a single
-/// three-word sum makes LLVM materialise and count the carries (it even vectorised the
-/// counting), which measured slower than crypto-bigint. Each sum holds at least `2^63`
-/// terms before it could overflow; a column adds at most [`BLOCK`] + 2.
+/// A three-word column accumulator for product scanning: the column's word in `low` (its
+/// high half always zero) and the words above it in `high`.
+///
+/// The shape of the additions decides the code LLVM emits. Adding each product as a u128
+/// and counting the carries in a third word made LLVM materialise every carry and even
+/// vectorise their count (slower than crypto-bigint); two independent u128 sums of the low
+/// and high halves gave `add`/`adc 0` pairs with extra moves. Adding the low half to the
+/// word and then `high half + carry` (which cannot overflow) into `high` compiles to the
+/// `add`, `adc`, `adc 0` chain per product. A column adds at most [`BLOCK`] + 2 terms, far
+/// below overflow.
 #[derive(Clone, Copy, Default)]
 struct Acc {
     low: u128,
@@ -62,16 +66,20 @@ impl Acc {
     #[inline(always)]
     fn add_product(&mut self, a: u64, b: u64) {
         let p = wide_mul(a, b);
-        self.low = self.low.wrapping_add(u128::from(lo(p)));
-        self.high = self.high.wrapping_add(u128::from(hi(p)));
+        let (word, carry) = lo(self.low).overflowing_add(lo(p));
+        self.low = u128::from(word);
+        let above = hi(p).wrapping_add(u64::from(carry));
+        self.high = self.high.wrapping_add(u128::from(above));
     }
 
     #[inline(always)]
     fn add_word(&mut self, x: u64) {
-        self.low = self.low.wrapping_add(u128::from(x));
+        let (word, carry) = lo(self.low).overflowing_add(x);
+        self.low = u128::from(word);
+        self.high = self.high.wrapping_add(u128::from(carry));
     }
 
-    /// The column's word, low halves only so far (enough for a reduction digit).
+    /// The column's word so far.
     #[inline(always)]
     fn low_word(&self) -> u64 {
         lo(self.low)
@@ -81,9 +89,8 @@ impl Acc {
     #[inline(always)]
     fn shift_out(&mut self) -> u64 {
         let out = lo(self.low);
-        let carry = u128::from(hi(self.low)).wrapping_add(self.high);
-        self.low = u128::from(lo(carry));
-        self.high = u128::from(hi(carry));
+        self.low = u128::from(lo(self.high));
+        self.high = u128::from(hi(self.high));
         out
     }
 
