@@ -37,24 +37,27 @@ struct Case {
 
 #[test]
 fn odd_sized_moduli_verify_like_rsa() {
-    let fixtures: Fixtures = serde_json::from_str(
-        &std::fs::read_to_string("tests/fixtures/odd_size_pss.json").unwrap(),
-    )
-    .unwrap();
+    let fixtures: Fixtures =
+        serde_json::from_str(&std::fs::read_to_string("tests/fixtures/odd_size_pss.json").unwrap())
+            .unwrap();
     let mut sizes = Vec::new();
     let mut i2osp_cases = 0;
     for key in &fixtures.keys {
         let der = hex::decode(&key.spki_der).unwrap();
         let ours = PublicKey::from_der(&der).unwrap();
         assert_eq!(ours.bits(), key.bits);
-        let reference =
-            rsa::pss::VerifyingKey::<sha2::Sha256>::new(rsa::PublicKey::from_public_key_der(&der).unwrap());
+        let reference = rsa::pss::VerifyingKey::<sha2::Sha256>::new(
+            rsa::PublicKey::from_public_key_der(&der).unwrap(),
+        );
         for case in &key.signatures {
             let message = hex::decode(&case.message).unwrap();
             let sig = hex::decode(&case.sig).unwrap();
             let ours_result = verify_pss(&ours, &message, &sig);
             let reference_ok = reference
-                .verify(&message, &rsa::pss::Signature::try_from(sig.as_slice()).unwrap())
+                .verify(
+                    &message,
+                    &rsa::pss::Signature::try_from(sig.as_slice()).unwrap(),
+                )
                 .is_ok();
             assert_eq!(
                 ours_result.is_ok(),
@@ -63,7 +66,11 @@ fn odd_sized_moduli_verify_like_rsa() {
                 key.bits,
                 case.what
             );
-            assert_eq!(reference_ok, case.valid, "rsa at {} bits, {}", key.bits, case.what);
+            assert_eq!(
+                reference_ok, case.valid,
+                "rsa at {} bits, {}",
+                key.bits, case.what
+            );
             if case.what.starts_with("I2OSP") {
                 // Its low emLen bytes are a genuine encoding (the next case accepts it), so
                 // only the I2OSP length check can refuse it.
