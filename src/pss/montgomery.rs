@@ -104,7 +104,7 @@ impl Acc {
 /// Adds the two-word `carry` into `t` from its first word, rippling as far as needed.
 ///
 /// The callers size `t` so the running sum never exceeds it (see [`Modulus::reduce`]).
-#[inline(always)]
+#[inline]
 fn propagate(t: &mut [u64], carry: u128) {
     let mut carry = carry;
     for word in t.iter_mut() {
@@ -121,8 +121,7 @@ fn propagate(t: &mut [u64], carry: u128) {
 /// `t += x * y` for `K`-word `x` and `y` of at least `K` words, by product scanning:
 /// every column of the product gets its (up to) `K` products summed in registers, then is
 /// added to `t` once. `t` must reach at least `K + y.len()` words past its start; the final
-/// carry ripples into the rest of `t`.
-#[inline(always)]
+/// carry ripples into the rest of `t`. (Not `inline(always)`, for debug-build stack size.)
 fn mul_add_block<const K: usize>(t: &mut [u64], x: &[u64; K], y: &[u64]) {
     let len = y.len();
     if len < K || t.len() < K.saturating_add(len) {
@@ -361,7 +360,9 @@ impl<const N: usize> Modulus<N> {
     }
 
     /// One block of `K` reduction rows at the start of `t`.
-    #[inline(always)]
+    ///
+    /// Not `inline(always)`: in debug builds every inlined copy keeps its own stack slots,
+    /// and six copies in `reduce` overflowed the 64 KiB stack the README promises.
     fn reduce_block<const K: usize>(&self, t: &mut [u64]) {
         let n = &self.n;
         let mut m = [0u64; K];
