@@ -647,6 +647,7 @@ pub(crate) fn lt<const N: usize>(a: &[u64; N], b: &[u64; N]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)] // Test arithmetic on small, known values.
 mod tests {
     //! Everything against crypto-bigint 0.7 (`FixedMontyParams`, `FixedMontyForm`): the
     //! constants, single operations and whole exponentiations, for moduli of every size
