@@ -7,10 +7,11 @@
 //! - `pieces/*`: the steps of a verification, rebuilt from the same dependencies because the
 //!   crate's internals are private: base64ct decode of the three segments, SHA-256 of the
 //!   signing input, MGF1 + final hash of EMSA-PSS, and the RSA public operation
-//!   `s^65537 mod n` (crypto-bigint `FixedMontyForm` square-and-multiply as in
-//!   `src/pss.rs`, crypto-bigint `pow_vartime`, and rsa 0.10's whole
-//!   `pss::VerifyingKey<Sha256>::verify` for reference), and the crate's own header check,
-//!   claims parse and PSS check through its `fuzzing` entry points.
+//!   `s^65537 mod n` with crypto-bigint for reference (`FixedMontyForm` square-and-multiply,
+//!   which `src/pss.rs` used before its own Montgomery module, crypto-bigint `pow_vartime`,
+//!   and rsa 0.10's whole `pss::VerifyingKey<Sha256>::verify`), and the crate's own header
+//!   check, claims parse and PSS check (its own arithmetic) through its `fuzzing` entry
+//!   points.
 //!
 //! Tokens are the `valid_*/cryptography` fixtures of `tests/fixtures/tokens.json`.
 #![allow(

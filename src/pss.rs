@@ -8,16 +8,19 @@
 //! key (2048, 3072 or 4096 bits; a modulus between sizes uses the next one up, which
 //! Montgomery arithmetic allows for any odd modulus below `2^BITS`).
 //!
-//! The arithmetic is crypto-bigint's; this module only chooses the exponentiation order and
-//! decodes EMSA-PSS. It is checked against `rsa::pss::VerifyingKey<Sha256>` on every
-//! Wycheproof vector, by proptest and by the differential fuzz target.
+//! The arithmetic is the crate's own fixed-size Montgomery module ([`montgomery`]):
+//! a dedicated squaring and a block-wise reduction, measured faster than crypto-bigint's
+//! generic loop (see PERFORMANCE.md). This module chooses the size class and decodes
+//! EMSA-PSS. It is checked against crypto-bigint and `rsa::pss::VerifyingKey<Sha256>` on
+//! every Wycheproof vector, by proptest and by the differential fuzz target.
 
 use alloc::boxed::Box;
-use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Limb, Odd, U2048, U3072, U4096, Uint};
 use sha2::{Digest, Sha256};
 
 use crate::error::SignatureDefect;
+use montgomery::Modulus;
+
+pub(crate) mod montgomery;
 
 /// The SHA-256 output length, which PS256 also uses as its salt length.
 const HASH_LEN: usize = 32;
@@ -26,23 +29,30 @@ const SALT_LEN: usize = 32;
 /// The largest modulus in bytes.
 pub(crate) const MAX_MODULUS_LEN: usize = 512;
 
-/// A modulus with its Montgomery parameters, computed once.
+/// Limbs of the three size classes.
+const LIMBS_2048: usize = 32;
+const LIMBS_3072: usize = 48;
+const LIMBS_4096: usize = 64;
+
+/// A modulus with its Montgomery constants, computed once.
 #[derive(Clone, Debug)]
 pub(crate) enum PreparedModulus {
-    Up2048(Box<FixedMontyParams<{ U2048::LIMBS }>>),
-    Up3072(Box<FixedMontyParams<{ U3072::LIMBS }>>),
-    Up4096(Box<FixedMontyParams<{ U4096::LIMBS }>>),
+    Up2048(Box<Modulus<LIMBS_2048>>),
+    Up3072(Box<Modulus<LIMBS_3072>>),
+    Up4096(Box<Modulus<LIMBS_4096>>),
 }
 
 impl PreparedModulus {
     /// Prepares a modulus given big-endian without leading zeros. `None` when it is even,
-    /// has more than 4096 bits or is empty.
+    /// one, has more than 4096 bits or is empty.
     pub(crate) fn new(modulus: &[u8]) -> Option<Self> {
         Some(match modulus.len() {
             0 => return None,
-            1..=256 => Self::Up2048(Box::new(params(modulus)?)),
-            257..=384 => Self::Up3072(Box::new(params(modulus)?)),
-            385..=MAX_MODULUS_LEN => Self::Up4096(Box::new(params(modulus)?)),
+            1..=256 => Self::Up2048(Box::new(Modulus::new(montgomery::from_be_bytes(modulus)?)?)),
+            257..=384 => Self::Up3072(Box::new(Modulus::new(montgomery::from_be_bytes(modulus)?)?)),
+            385..=MAX_MODULUS_LEN => {
+                Self::Up4096(Box::new(Modulus::new(montgomery::from_be_bytes(modulus)?)?))
+            }
             _ => return None,
         })
     }
@@ -56,94 +66,35 @@ impl PreparedModulus {
         em: &mut [u8],
     ) -> Result<(), SignatureDefect> {
         match self {
-            Self::Up2048(p) => public_operation(p, exponent, signature, em),
-            Self::Up3072(p) => public_operation(p, exponent, signature, em),
-            Self::Up4096(p) => public_operation(p, exponent, signature, em),
+            Self::Up2048(m) => public_operation(m, exponent, signature, em),
+            Self::Up3072(m) => public_operation(m, exponent, signature, em),
+            Self::Up4096(m) => public_operation(m, exponent, signature, em),
         }
     }
 }
 
-fn params<const LIMBS: usize>(modulus: &[u8]) -> Option<FixedMontyParams<LIMBS>> {
-    let n = uint_from_be::<LIMBS>(modulus)?;
-    let n = Option::<Odd<Uint<LIMBS>>>::from(Odd::new(n))?;
-    Some(FixedMontyParams::new_vartime(n))
-}
-
-/// Reads big-endian bytes, left-padded, into a `Uint`; `None` if they do not fit.
-fn uint_from_be<const LIMBS: usize>(bytes: &[u8]) -> Option<Uint<LIMBS>> {
-    let width = LIMBS.checked_mul(Limb::BYTES)?;
-    let mut padded = [0u8; MAX_MODULUS_LEN];
-    let padded = padded.get_mut(..width)?;
-    let start = width.checked_sub(bytes.len())?;
-    padded.get_mut(start..)?.copy_from_slice(bytes);
-    // `from_be_slice` asserts the length, which `padded` has by construction.
-    Some(Uint::from_be_slice(padded))
-}
-
-fn public_operation<const LIMBS: usize>(
-    params: &FixedMontyParams<LIMBS>,
+fn public_operation<const N: usize>(
+    modulus: &Modulus<N>,
     exponent: u64,
     signature: &[u8],
     em: &mut [u8],
 ) -> Result<(), SignatureDefect> {
-    let s = uint_from_be::<LIMBS>(signature).ok_or(SignatureDefect::Length {
+    let s = montgomery::from_be_bytes::<N>(signature).ok_or(SignatureDefect::Length {
         found: signature.len(),
-        expected: LIMBS.saturating_mul(Limb::BYTES),
+        expected: N.saturating_mul(8),
     })?;
     // RFC 8017 §5.2.2 step 1: the representative must be below the modulus.
-    if &s >= params.modulus().as_ref() {
+    if !montgomery::lt(&s, modulus.limbs()) {
         return Err(SignatureDefect::NotReduced);
     }
-    let m = pow_vartime(&s, exponent, params).to_be_bytes();
-    let m = m.as_ref();
-    // I2OSP(m, emLen): m must fit in emLen bytes.
-    let split = m
-        .len()
-        .checked_sub(em.len())
-        .ok_or(SignatureDefect::Mismatch)?;
-    let (high, low) = m.split_at_checked(split).ok_or(SignatureDefect::Mismatch)?;
-    if high.iter().any(|&b| b != 0) {
-        return Err(SignatureDefect::Mismatch);
+    let m = modulus.pow(&s, exponent);
+    // I2OSP(m, emLen): m must fit in emLen bytes. This decides only when emLen < k, that
+    // is for a modulus of 8j + 1 bits; otherwise m < n already fits.
+    if montgomery::to_be_bytes_exact(&m, em) {
+        Ok(())
+    } else {
+        Err(SignatureDefect::Mismatch)
     }
-    em.copy_from_slice(low);
-    Ok(())
-}
-
-/// `base^exponent mod n` by left-to-right square-and-multiply, in variable time: the exponent
-/// and the signature are public, so branching on them reveals nothing.
-///
-/// Runs of squarings go through `square_repeat_vartime`, which works in place instead of
-/// copying the Montgomery parameters per operation. The exponent is odd (checked when the key
-/// is loaded), so the last step is always a multiplication; multiplying by the base in plain
-/// form there leaves the result out of Montgomery form, fully reduced, without a separate
-/// conversion back.
-fn pow_vartime<const LIMBS: usize>(
-    base: &Uint<LIMBS>,
-    exponent: u64,
-    params: &FixedMontyParams<LIMBS>,
-) -> Uint<LIMBS> {
-    if exponent <= 1 {
-        // Never for a loaded key (the exponent is at least 3); kept total and correct.
-        return if exponent == 1 { *base } else { Uint::ONE };
-    }
-    let base_monty = FixedMontyForm::new(base, params);
-    let base_plain = FixedMontyForm::from_montgomery(*base, params);
-    let mut acc = base_monty;
-    let mut pending_squarings = 0u32;
-    let top = u64::BITS.saturating_sub(exponent.leading_zeros());
-    for bit in (0..top.saturating_sub(1)).rev() {
-        pending_squarings = pending_squarings.saturating_add(1);
-        if (exponent >> bit) & 1 == 1 {
-            acc = acc.square_repeat_vartime(pending_squarings);
-            pending_squarings = 0;
-            acc = acc.mul(if bit == 0 { &base_plain } else { &base_monty });
-        }
-    }
-    if pending_squarings > 0 {
-        // Only for an even exponent, which key loading refuses; kept correct anyway.
-        return acc.square_repeat_vartime(pending_squarings).retrieve();
-    }
-    *acc.as_montgomery()
 }
 
 /// Verifies an RSASSA-PSS signature over `message_hash` (the SHA-256 of the signing input).
@@ -232,51 +183,6 @@ fn mgf1_xor(out: &mut [u8], seed: &[u8]) {
             .finalize();
         for (byte, mask) in chunk.iter_mut().zip(mask.iter()) {
             *byte ^= mask;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crypto_bigint::U64;
-
-    /// Our exponentiation against crypto-bigint's own, for exponents of every shape.
-    #[test]
-    fn pow_vartime_matches_crypto_bigint() {
-        let modulus = Odd::new(U2048::MAX.wrapping_sub(&U2048::from_u64(58))).unwrap();
-        let params = FixedMontyParams::new_vartime(modulus);
-        let bases = [
-            U2048::ZERO,
-            U2048::ONE,
-            U2048::from_u64(2),
-            U2048::MAX.wrapping_sub(&U2048::from_u64(60)),
-            U2048::from_be_hex(&"0123456789abcdef".repeat(32)),
-        ];
-        for exponent in [
-            0u64,
-            1,
-            2,
-            3,
-            4,
-            5,
-            17,
-            257,
-            65536,
-            65537,
-            (1 << 33) - 1,
-            u64::MAX,
-        ] {
-            for base in &bases {
-                let expected = FixedMontyForm::new(base, &params)
-                    .pow_vartime(&U64::from_u64(exponent))
-                    .retrieve();
-                assert_eq!(
-                    pow_vartime(base, exponent, &params),
-                    expected,
-                    "e = {exponent}"
-                );
-            }
         }
     }
 }

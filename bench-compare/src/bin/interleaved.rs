@@ -7,6 +7,11 @@
 //! `{"bits":..,"provider":..,"median_us":{lib: µs},"ratio_to_ours":{lib: median of
 //! per-round lib/ours}}`. The jsonwebtoken provider is process-wide, so the script runs
 //! this binary once per provider.
+//!
+//! `interleaved cold [rounds]` times the cold path instead, as a container pays it once at
+//! start-up: `cold/ours-pem` (`PublicKey::from_pem` + `Verifier::new` + `verify`),
+//! `cold/aws-lc-rs` (`ParsedPublicKey::new` from PKCS#1 DER + `verify_sig`) and `cold/rsa`
+//! (`rsa::PublicKey::from_public_key_pem` + PSS verify); ratios are to `cold/ours-pem`.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -21,10 +26,96 @@ fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
+/// Times each job in rotating order for `rounds` rounds and prints one JSON line.
+fn run(bits: usize, provider: &str, rounds: usize, jobs: &[Job<'_>]) {
+    let batch: Vec<u32> = jobs
+        .iter()
+        .map(|(_, job)| {
+            let start = Instant::now();
+            let mut n = 0u32;
+            while start.elapsed() < Duration::from_millis(20) {
+                assert!(job());
+                n += 1;
+            }
+            (n / 20).max(1)
+        })
+        .collect();
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); jobs.len()];
+    for round in 0..rounds {
+        for k in 0..jobs.len() {
+            let i = (k + round) % jobs.len();
+            let start = Instant::now();
+            for _ in 0..batch[i] {
+                black_box(jobs[i].1());
+            }
+            times[i].push(start.elapsed().as_secs_f64() * 1e6 / f64::from(batch[i]));
+        }
+    }
+    let medians: Vec<String> = jobs
+        .iter()
+        .zip(times.iter_mut())
+        .map(|((name, _), t)| format!("\"{name}\":{:.3}", median(&mut t.clone())))
+        .collect();
+    let ratios: Vec<String> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let mut r: Vec<f64> = times[i].iter().zip(&times[0]).map(|(t, o)| t / o).collect();
+            format!("\"{name}\":{:.4}", median(&mut r))
+        })
+        .collect();
+    println!(
+        "{{\"bits\":{bits},\"provider\":\"{provider}\",\"rounds\":{rounds},\"median_us\":{{{}}},\"ratio_to_ours\":{{{}}}}}",
+        medians.join(","),
+        ratios.join(",")
+    );
+}
+
+fn cold(rounds: usize) {
+    use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
+    for bits in BITS {
+        let f = Fixture::load(bits);
+        let nonce = register_usage_jwt::Nonce::new(bench_compare::NONCE).unwrap();
+        let jobs: Vec<Job<'_>> = vec![
+            (
+                "cold/ours-pem",
+                Box::new(|| {
+                    let key = PublicKey::from_pem_with_policy(
+                        black_box(&f.spki_pem),
+                        KeyPolicy::DangerouslyAllowPublishedTestKeys,
+                    )
+                    .unwrap();
+                    let v = Verifier::new(bench_compare::PRODUCT_CODE, [(1, key)]).unwrap();
+                    v.verify(black_box(&f.token), 1, &nonce).is_ok()
+                }),
+            ),
+            (
+                "cold/aws-lc-rs",
+                Box::new(|| {
+                    let key = awslc::key(black_box(&f));
+                    awslc::verify(&key, black_box(&f.signing_input), &f.signature)
+                }),
+            ),
+            (
+                "cold/rsa",
+                Box::new(|| {
+                    let key = rsa010::key(black_box(&f));
+                    rsa010::verify(&key, black_box(&f.signing_input), &rsa010::signature(&f))
+                }),
+            ),
+        ];
+        run(bits, "cold", rounds, &jobs);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let provider = args.get(1).map_or("aws-lc", String::as_str).to_owned();
     let rounds: usize = args.get(2).map_or(300, |r| r.parse().unwrap());
+    if provider == "cold" {
+        cold(rounds);
+        return;
+    }
     let jwt_id = match provider.as_str() {
         "aws-lc" => {
             jwt::install(jwt::Provider::AwsLc);
@@ -68,47 +159,6 @@ fn main() {
                 Box::new(|| jwtcompact::verify(&ck, black_box(&f.token))),
             ));
         }
-        // Batch size per library: about 1 ms per batch.
-        let batch: Vec<u32> = jobs
-            .iter()
-            .map(|(_, job)| {
-                let start = Instant::now();
-                let mut n = 0u32;
-                while start.elapsed() < Duration::from_millis(20) {
-                    assert!(job());
-                    n += 1;
-                }
-                (n / 20).max(1)
-            })
-            .collect();
-        let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); jobs.len()];
-        for round in 0..rounds {
-            for k in 0..jobs.len() {
-                let i = (k + round) % jobs.len();
-                let start = Instant::now();
-                for _ in 0..batch[i] {
-                    black_box(jobs[i].1());
-                }
-                times[i].push(start.elapsed().as_secs_f64() * 1e6 / f64::from(batch[i]));
-            }
-        }
-        let medians: Vec<String> = jobs
-            .iter()
-            .zip(times.iter_mut())
-            .map(|((name, _), t)| format!("\"{name}\":{:.3}", median(&mut t.clone())))
-            .collect();
-        let ratios: Vec<String> = jobs
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| {
-                let mut r: Vec<f64> = times[i].iter().zip(&times[0]).map(|(t, o)| t / o).collect();
-                format!("\"{name}\":{:.4}", median(&mut r))
-            })
-            .collect();
-        println!(
-            "{{\"bits\":{bits},\"provider\":\"{provider}\",\"rounds\":{rounds},\"median_us\":{{{}}},\"ratio_to_ours\":{{{}}}}}",
-            medians.join(","),
-            ratios.join(",")
-        );
+        run(bits, &provider, rounds, &jobs);
     }
 }
