@@ -220,7 +220,10 @@ pub fn run(args: EmulateArgs) -> u8 {
     });
     let app = Router::new()
         .route("/", axum::routing::post(metering::register_usage))
-        .route("/DescribeEntity", axum::routing::get(catalog::describe_entity))
+        .route(
+            "/DescribeEntity",
+            axum::routing::get(catalog::describe_entity),
+        )
         .route("/_emulator/calls", axum::routing::get(admin::calls))
         .route("/_emulator/keys", axum::routing::post(admin::add_key))
         .route("/_emulator/expire", axum::routing::post(admin::expire))

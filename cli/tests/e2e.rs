@@ -94,7 +94,14 @@ fn python_end_to_end_suite() {
         &repo,
         target_dir,
         "dev",
-        &["--features", TEST_FEATURE, "--bin", TEST_KEYS, "--bin", TEST_KEYS_V1],
+        &[
+            "--features",
+            TEST_FEATURE,
+            "--bin",
+            TEST_KEYS,
+            "--bin",
+            TEST_KEYS_V1,
+        ],
     );
     let debug_dir = target_dir.join("debug");
 
@@ -103,8 +110,14 @@ fn python_end_to_end_suite() {
         .current_dir(&repo)
         .env("REGISTER_USAGE_JWT_BIN", CLI)
         .env("REGISTER_USAGE_STARTUP_BIN", exe(profile_dir, SHIPPED))
-        .env("REGISTER_USAGE_STARTUP_TEST_KEYS_BIN", exe(&debug_dir, TEST_KEYS))
-        .env("REGISTER_USAGE_STARTUP_TEST_KEYS_V1_BIN", exe(&debug_dir, TEST_KEYS_V1))
+        .env(
+            "REGISTER_USAGE_STARTUP_TEST_KEYS_BIN",
+            exe(&debug_dir, TEST_KEYS),
+        )
+        .env(
+            "REGISTER_USAGE_STARTUP_TEST_KEYS_V1_BIN",
+            exe(&debug_dir, TEST_KEYS_V1),
+        )
         .output()
         .expect("run python3");
     let report = String::from_utf8_lossy(&out.stderr);

@@ -136,7 +136,9 @@ fn fresh_nonce() -> Result<String, NotEntitled> {
 /// Every reason not to start, as a [`NotEntitled`].
 pub async fn entitle(verifier: &Verifier) -> Result<Registration, NotEntitled> {
     let Some(version) = verifier.key_versions().max() else {
-        return Err(NotEntitled::Configuration("no product key configured".to_owned()));
+        return Err(NotEntitled::Configuration(
+            "no product key configured".to_owned(),
+        ));
     };
     let sent_version = i32::try_from(version)
         .map_err(|_| NotEntitled::Configuration(format!("key version {version} is too large")))?;
@@ -193,7 +195,10 @@ async fn client() -> Client {
 
 /// Logs loudly when the key version sent has expired. The token's own (signed) claim is
 /// authoritative; the response's field is not signed, so it is reported as such.
-fn report_rotation(registration: &Registration, unsigned: Option<&aws_sdk_marketplacemetering::primitives::DateTime>) {
+fn report_rotation(
+    registration: &Registration,
+    unsigned: Option<&aws_sdk_marketplacemetering::primitives::DateTime>,
+) {
     let version = registration.key_version();
     if let Some(when) = registration.public_key_rotation_timestamp() {
         eprintln!(

@@ -19,8 +19,8 @@
 
 use std::time::Duration;
 
-use aws_sdk_marketplacemetering::config::retry::{ClassifyRetry, RetryAction, RetryConfig};
 use aws_sdk_marketplacemetering::config::interceptors::InterceptorContext;
+use aws_sdk_marketplacemetering::config::retry::{ClassifyRetry, RetryAction, RetryConfig};
 use aws_sdk_marketplacemetering::error::ProvideErrorMetadata;
 use aws_sdk_marketplacemetering::operation::register_usage::RegisterUsageError;
 

@@ -20,18 +20,28 @@ fn pem_der(path: &str) -> Vec<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 #[test]
 fn shipped_program_carries_the_product_key_and_no_test_key() {
     let binary = std::fs::read(SHIPPED).unwrap();
     let dir = env!("CARGO_MANIFEST_DIR");
-    let product = pem_der(&format!("{dir}/keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"));
-    assert!(contains(&binary, &product), "{SHIPPED} lacks the product key");
+    let product = pem_der(&format!(
+        "{dir}/keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    ));
+    assert!(
+        contains(&binary, &product),
+        "{SHIPPED} lacks the product key"
+    );
     for test_key in ["test-only-rsa2048.pub.pem", "test-only-rsa3072.pub.pem"] {
         let der = pem_der(&format!("{dir}/../keys/{test_key}"));
-        assert!(!contains(&binary, &der), "{SHIPPED} carries the TEST ONLY key {test_key}");
+        assert!(
+            !contains(&binary, &der),
+            "{SHIPPED} carries the TEST ONLY key {test_key}"
+        );
     }
 }
 
@@ -46,7 +56,10 @@ fn no_answer_is_not_entitled() {
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/aws-credentials",
+        )
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -54,7 +54,12 @@ fn version_and_rotation(body: &Value) -> Result<(u64, Option<Number>), String> {
 pub async fn add_key(State(emulator): State<Arc<Emulator>>, body: Bytes) -> Response {
     let body: Value = match serde_json::from_slice(&body) {
         Ok(body) => body,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, format!("the body is not JSON: {e}")),
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not JSON: {e}"),
+            );
+        }
     };
     let (number, rotation) = match version_and_rotation(&body) {
         Ok(parsed) => parsed,

@@ -53,7 +53,12 @@ impl Emulator {
         let Some(entity_id) = entity_id.filter(|id| !id.is_empty()) else {
             return Err(AwsError::validation("entityId is required").with_status(unprocessable));
         };
-        if !self.args.catalog_product_ids.iter().any(|id| id == entity_id) {
+        if !self
+            .args
+            .catalog_product_ids
+            .iter()
+            .any(|id| id == entity_id)
+        {
             return Err(AwsError::new(
                 "ResourceNotFoundException",
                 format!("The specified resource wasn't found (emulated: no entity {entity_id:?})."),
@@ -128,8 +133,14 @@ mod tests {
     #[test]
     fn query_values_are_decoded() {
         let query = "catalog=AWSMarketplace&entityId=prod-a%2Fb+c";
-        assert_eq!(query_value(query, "catalog").as_deref(), Some("AWSMarketplace"));
-        assert_eq!(query_value(query, "entityId").as_deref(), Some("prod-a/b c"));
+        assert_eq!(
+            query_value(query, "catalog").as_deref(),
+            Some("AWSMarketplace")
+        );
+        assert_eq!(
+            query_value(query, "entityId").as_deref(),
+            Some("prod-a/b c")
+        );
         assert_eq!(query_value(query, "missing"), None);
         assert_eq!(query_value("entityId=%zz", "entityId"), None);
     }

@@ -31,9 +31,7 @@ const DOCUMENTED_ERRORS: [&str; 8] = [
 /// A documented RegisterUsage error, as AWS answers it (name, status, message).
 fn documented_error(name: &'static str) -> AwsError {
     let message = match name {
-        "CustomerNotEntitledException" => {
-            "Customer is not entitled to this product (emulated)."
-        }
+        "CustomerNotEntitledException" => "Customer is not entitled to this product (emulated).",
         "DisabledApiException" => "The API is disabled in the Region (emulated).",
         "InternalServiceErrorException" => {
             "An internal error has occurred (emulated). Retry your request."
@@ -226,12 +224,11 @@ impl Emulator {
             rotation: version.rotation.clone(),
             spelling: self.args.spelling,
         };
-        let token = mint::sign(&version.key, self.args.salt_len, &claims.to_json()).map_err(
-            |message| {
+        let token =
+            mint::sign(&version.key, self.args.salt_len, &claims.to_json()).map_err(|message| {
                 AwsError::new("InternalServiceErrorException", message)
                     .with_status(StatusCode::INTERNAL_SERVER_ERROR)
-            },
-        )?;
+            })?;
         let mut response = json!({"Signature": token});
         if let Some(rotation) = &version.rotation {
             response["PublicKeyRotationTimestamp"] = Value::Number(rotation.clone());
