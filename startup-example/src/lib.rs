@@ -176,7 +176,9 @@ pub async fn entitle(verifier: &Verifier) -> Result<Registration, NotEntitled> {
 /// if set, and this program's retry policy (set on the service config, so the SDK's own
 /// `AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE` settings do not change it).
 async fn client() -> Client {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // The retry policy is given to the loader too, so it never parses the SDK's own
+    // `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` (aws-config panics on a value it cannot parse).
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry::config());
     if let Some(endpoint) = std::env::var_os(ENDPOINT_VARIABLE) {
         loader = loader.endpoint_url(endpoint.to_string_lossy());
     }
