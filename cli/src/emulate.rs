@@ -1,77 +1,39 @@
-//! `register-usage-jwt emulate`: a local RegisterUsage endpoint speaking AWS JSON 1.1.
+//! `register-usage-jwt emulate`: local AWS Marketplace endpoints for tests. It answers
+//! Metering `RegisterUsage` (AWS JSON 1.1) with tokens signed by one private key per key
+//! version, Catalog `DescribeEntity` (REST-JSON) with those versions' public keys, and a few
+//! admin endpoints of its own. `docs/emulator.md` is the contract: every flag, request and
+//! response shape.
 //!
 //! Built on axum + tokio: the AWS SDKs talk HTTP/1.1 with keep-alive and expect a correct
 //! server; hyper (under axum) is the HTTP implementation the Rust AWS SDK itself uses, so in
 //! this workspace the emulator shares tokio and hyper with the start-up example instead of
 //! adding a second HTTP stack.
 
+mod admin;
+mod catalog;
+mod keys;
+mod metering;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::{Number, Value, json};
 
-use crate::mint::{self, Claims};
+use crate::mint;
 use crate::{EXIT_CONFIG, EXIT_OK, Spelling};
 
-const TARGET: &str = "AWSMPMeteringService.RegisterUsage";
-const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub use keys::KeyForm;
+use keys::Versions;
+pub use metering::{FailWith, Scenario};
 
-/// An error every RegisterUsage call answers with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Scenario {
-    /// CustomerNotEntitledException (400).
-    NotEntitled,
-    /// PlatformNotSupportedException (400).
-    PlatformNotSupported,
-    /// InvalidRegionException (400).
-    InvalidRegion,
-    /// DisabledApiException (400).
-    DisabledApi,
-    /// InternalServiceErrorException (500).
-    InternalError,
-}
-
-impl Scenario {
-    fn error(self) -> AwsError {
-        match self {
-            Scenario::NotEntitled => AwsError::new(
-                "CustomerNotEntitledException",
-                "Customer is not entitled to this product (emulated).",
-            ),
-            Scenario::PlatformNotSupported => AwsError::new(
-                "PlatformNotSupportedException",
-                "AWS Marketplace does not support metering usage from the underlying platform \
-                 (emulated). Currently, Amazon ECS, Amazon EKS, and AWS Fargate are supported.",
-            ),
-            Scenario::InvalidRegion => AwsError::new(
-                "InvalidRegionException",
-                "RegisterUsage must be called in the same AWS Region the ECS task was launched \
-                 in (emulated).",
-            ),
-            Scenario::DisabledApi => AwsError::new(
-                "DisabledApiException",
-                "The API is disabled in the Region (emulated).",
-            ),
-            Scenario::InternalError => AwsError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                ..AwsError::new(
-                    "InternalServiceErrorException",
-                    "An internal error has occurred (emulated). Retry your request.",
-                )
-            },
-        }
-    }
-}
+const REQUEST_ID: &str = "00000000-0000-4000-8000-emulated0000";
 
 #[derive(Args, Debug)]
 pub struct EmulateArgs {
@@ -79,31 +41,51 @@ pub struct EmulateArgs {
     /// `listening on http://ADDR`.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
-    /// PEM private key to sign with [default: the bundled TEST ONLY
+    /// Key version N signs with the PEM private key in FILE (repeatable; each version its
+    /// own key). Not with --private-key / --key-version.
+    #[arg(long = "key", value_name = "N=FILE", value_parser = keys::parse_version_file,
+          conflicts_with_all = ["private_key", "key_versions"])]
+    pub keys: Vec<(u64, PathBuf)>,
+    /// PEM private key every --key-version signs with [default: the bundled TEST ONLY
     /// keys/test-only-rsa2048.key.pem].
     #[arg(long, value_name = "FILE")]
     pub private_key: Option<PathBuf>,
+    /// Configured public key versions (repeatable) [default: 1], all signing with
+    /// --private-key; any other is InvalidPublicKeyVersionException.
+    #[arg(long = "key-version", value_name = "N")]
+    pub key_versions: Vec<u64>,
+    /// Version N has expired: its tokens and responses carry PublicKeyRotationTimestamp T
+    /// (epoch seconds) and its catalog Status is "Expired" (repeatable).
+    #[arg(long = "expired", value_name = "N=T", value_parser = keys::parse_version_timestamp)]
+    pub expired: Vec<(u64, Number)>,
+    /// Every version has expired at T (epoch seconds): put this PublicKeyRotationTimestamp
+    /// in the tokens and the responses.
+    #[arg(long, value_name = "T", value_parser = mint::parse_number)]
+    pub rotation_timestamp: Option<Number>,
     /// Entitled product codes (repeatable); any other is InvalidProductCodeException.
     /// Without this option every well-formed product code is entitled.
     #[arg(long = "product-code", value_name = "C")]
     pub product_codes: Vec<String>,
-    /// Configured public key versions (repeatable) [default: 1]; any other is
-    /// InvalidPublicKeyVersionException.
-    #[arg(long = "key-version", value_name = "N")]
-    pub key_versions: Vec<u64>,
+    /// Catalog entity ids that DescribeEntity describes (repeatable); any other is
+    /// ResourceNotFoundException.
+    #[arg(long = "catalog-product-id", value_name = "ID")]
+    pub catalog_product_ids: Vec<String>,
+    /// How DescribeEntity writes each SignatureVerificationKeys PublicKey.
+    #[arg(long, value_enum, default_value_t = KeyForm::Pem)]
+    pub catalog_key_form: KeyForm,
     /// Claim spelling in the tokens.
     #[arg(long, value_enum, default_value_t = Spelling::Pascal)]
     pub spelling: Spelling,
     /// Put `iat` (now) in the tokens.
     #[arg(long)]
     pub iat: bool,
-    /// Report an expired key version: put this PublicKeyRotationTimestamp (epoch seconds)
-    /// in the tokens and the responses.
-    #[arg(long, value_name = "T", value_parser = mint::parse_number)]
-    pub rotation_timestamp: Option<Number>,
     /// Answer the first N calls with ThrottlingException, then succeed.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub throttle: u64,
+    /// The next N RegisterUsage calls (all of them without `:N`) answer the documented error
+    /// NAME, e.g. ThrottlingException:3 (repeatable, in order).
+    #[arg(long = "fail-with", value_name = "NAME[:N]", value_parser = metering::parse_fail_with)]
+    pub fail_with: Vec<FailWith>,
     /// Answer every (well-formed) call with this error.
     #[arg(long, value_enum)]
     pub scenario: Option<Scenario>,
@@ -112,13 +94,30 @@ pub struct EmulateArgs {
     pub salt_len: usize,
 }
 
+/// The running emulator: its options, its key versions (which the admin endpoints may
+/// change) and its call counters.
 struct Emulator {
-    key: rsa::PrivateKey,
     args: EmulateArgs,
-    calls: AtomicU64,
+    versions: Mutex<Versions>,
+    register_usage_calls: AtomicU64,
+    describe_entity_calls: AtomicU64,
 }
 
-/// An AWS JSON 1.1 error.
+impl Emulator {
+    fn versions(&self) -> MutexGuard<'_, Versions> {
+        // A panic while holding the lock leaves the map consistent (every change is one
+        // insert), so a poisoned lock is still usable.
+        self.versions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn next_call(counter: &AtomicU64) -> u64 {
+        counter.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+/// An AWS error, in the shape of one protocol or the other.
 #[derive(Debug)]
 struct AwsError {
     status: StatusCode,
@@ -135,212 +134,55 @@ impl AwsError {
         }
     }
 
+    fn with_status(self, status: StatusCode) -> Self {
+        Self { status, ..self }
+    }
+
     fn validation(message: impl Into<String>) -> Self {
         Self::new("ValidationException", message)
     }
-}
 
-impl IntoResponse for AwsError {
-    fn into_response(self) -> Response {
-        let body = json!({"__type": self.name, "message": self.message}).to_string();
-        let mut response = (self.status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-        headers.insert("x-amzn-ErrorType", HeaderValue::from_static(self.name));
-        headers.insert(
-            "x-amzn-RequestId",
-            HeaderValue::from_static("00000000-0000-4000-8000-emulated0000"),
-        );
-        response
+    /// AWS JSON 1.1 (Metering): `{"__type", "message"}`.
+    fn json_1_1(self) -> Response {
+        let body = json!({"__type": self.name, "message": self.message});
+        respond(self.status, &body, metering::CONTENT_TYPE, Some(self.name))
+    }
+
+    /// REST-JSON (Catalog): `{"Message"}` and the name in `x-amzn-ErrorType`.
+    fn rest_json(self) -> Response {
+        let body = json!({"Message": self.message});
+        respond(self.status, &body, "application/json", Some(self.name))
     }
 }
 
-fn success(body: Value) -> Response {
-    let mut response = (StatusCode::OK, body.to_string()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    headers.insert(
-        "x-amzn-RequestId",
-        HeaderValue::from_static("00000000-0000-4000-8000-emulated0000"),
-    );
-    response
-}
-
-fn valid_product_code(code: &str) -> bool {
-    (1..=255).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-/=:_.@".contains(&b))
-}
-
-impl Emulator {
-    fn key_versions(&self) -> Vec<u64> {
-        if self.args.key_versions.is_empty() {
-            vec![1]
-        } else {
-            self.args.key_versions.clone()
-        }
-    }
-
-    fn handle(&self, headers: &HeaderMap, body: &[u8]) -> Result<Value, AwsError> {
-        let target = headers
-            .get("x-amz-target")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if target != TARGET {
-            return Err(AwsError::new(
-                "UnknownOperationException",
-                format!("this emulator implements only {TARGET}, not {target:?}"),
-            ));
-        }
-        let request: Value = serde_json::from_slice(body).map_err(|e| {
-            AwsError::new(
-                "SerializationException",
-                format!("the body is not JSON: {e}"),
-            )
-        })?;
-        let Value::Object(request) = request else {
-            return Err(AwsError::new(
-                "SerializationException",
-                "the body is not a JSON object",
-            ));
-        };
-
-        let call = self.calls.fetch_add(1, Ordering::SeqCst);
-        if call < self.args.throttle {
-            return Err(AwsError::new(
-                "ThrottlingException",
-                format!(
-                    "Rate exceeded (emulated: call {} of the first {} is throttled)",
-                    call.saturating_add(1),
-                    self.args.throttle
-                ),
-            ));
-        }
-
-        // ProductCode: 1-255 of [-a-zA-Z0-9/=:_.@], and one this emulator entitles.
-        let product_code = match request.get("ProductCode") {
-            Some(Value::String(code)) => code.clone(),
-            Some(_) => {
-                return Err(AwsError::new(
-                    "InvalidProductCodeException",
-                    "ProductCode must be a string",
-                ));
-            }
-            None => {
-                return Err(AwsError::validation(
-                    "1 validation error detected: Value null at 'productCode' failed to satisfy \
-                     constraint: Member must not be null",
-                ));
-            }
-        };
-        if !valid_product_code(&product_code) {
-            return Err(AwsError::new(
-                "InvalidProductCodeException",
-                "ProductCode must be 1 to 255 characters of [-a-zA-Z0-9/=:_.@]",
-            ));
-        }
-        if !self.args.product_codes.is_empty() && !self.args.product_codes.contains(&product_code) {
-            return Err(AwsError::new(
-                "InvalidProductCodeException",
-                "The product code passed does not match the product code used for publishing \
-                 the product (emulated).",
-            ));
-        }
-
-        // PublicKeyVersion: an integer >= 1 that is configured.
-        let versions = self.key_versions();
-        let key_version = request
-            .get("PublicKeyVersion")
-            .and_then(Value::as_u64)
-            .filter(|v| *v >= 1 && versions.contains(v))
-            .ok_or_else(|| {
-                AwsError::new(
-                    "InvalidPublicKeyVersionException",
-                    format!("Public Key version is invalid (emulated; configured: {versions:?})."),
-                )
-            })?;
-
-        // Nonce: optional, a string of at most 255 characters.
-        let nonce = match request.get("Nonce") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(nonce)) if nonce.chars().count() <= 255 => Some(nonce.clone()),
-            Some(Value::String(_)) => {
-                return Err(AwsError::validation(
-                    "1 validation error detected: Value at 'nonce' failed to satisfy constraint: \
-                     Member must have length less than or equal to 255",
-                ));
-            }
-            Some(_) => return Err(AwsError::validation("Nonce must be a string")),
-        };
-
-        if let Some(scenario) = self.args.scenario {
-            return Err(scenario.error());
-        }
-
-        let iat = self.args.iat.then(|| {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            Number::from(now)
-        });
-        let claims = Claims {
-            product_code,
-            key_version,
-            nonce,
-            iat,
-            rotation: self.args.rotation_timestamp.clone(),
-            spelling: self.args.spelling,
-        };
-        let token =
-            mint::sign(&self.key, self.args.salt_len, &claims.to_json()).map_err(|message| {
-                AwsError {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    ..AwsError::new("InternalServiceErrorException", message)
-                }
-            })?;
-        let mut response = json!({"Signature": token});
-        if let Some(rotation) = &self.args.rotation_timestamp {
-            response["PublicKeyRotationTimestamp"] = Value::Number(rotation.clone());
-        }
-        Ok(response)
-    }
-}
-
-async fn register_usage(
-    State(emulator): State<Arc<Emulator>>,
-    headers: HeaderMap,
-    body: Bytes,
+fn respond(
+    status: StatusCode,
+    body: &Value,
+    content_type: &'static str,
+    error: Option<&'static str>,
 ) -> Response {
-    let outcome = emulator.handle(&headers, &body);
-    match outcome {
-        Ok(response) => {
-            eprintln!("emulate: RegisterUsage -> 200");
-            success(response)
-        }
-        Err(error) => {
-            eprintln!(
-                "emulate: RegisterUsage -> {} {}",
-                error.status.as_u16(),
-                error.name
-            );
-            error.into_response()
-        }
+    let mut response = (status, body.to_string()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert("x-amzn-RequestId", HeaderValue::from_static(REQUEST_ID));
+    if let Some(name) = error {
+        headers.insert("x-amzn-ErrorType", HeaderValue::from_static(name));
     }
+    response
 }
 
 async fn unknown_route() -> Response {
     AwsError::new(
         "UnknownOperationException",
-        "this emulator answers only POST / with X-Amz-Target AWSMPMeteringService.RegisterUsage",
+        "this emulator answers POST / (X-Amz-Target AWSMPMeteringService.RegisterUsage), \
+         GET /DescribeEntity and /_emulator/ (see docs/emulator.md)",
     )
-    .into_response()
+    .json_1_1()
 }
 
 pub fn run(args: EmulateArgs) -> u8 {
-    let key = match mint::load_private_key(args.private_key.as_deref()) {
-        Ok(key) => key,
+    let versions = match Versions::from_args(&args) {
+        Ok(versions) => versions,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_CONFIG;
@@ -349,11 +191,11 @@ pub fn run(args: EmulateArgs) -> u8 {
     if !args.listen.ip().is_loopback() {
         eprintln!(
             "WARNING: listening on {}, not loopback: anyone who can reach it gets tokens signed \
-             with the emulator's key",
+             with the emulator's keys, and can add keys through /_emulator/keys",
             args.listen
         );
     }
-    if args.private_key.is_none() {
+    if args.keys.is_empty() && args.private_key.is_none() {
         eprintln!(
             "emulate: signing with the bundled TEST ONLY key keys/test-only-rsa2048.key.pem \
              (verify with keys/test-only-rsa2048.pub.pem and --insecure-allow-published-test-keys)"
@@ -371,12 +213,20 @@ pub fn run(args: EmulateArgs) -> u8 {
     };
     let listen = args.listen;
     let emulator = Arc::new(Emulator {
-        key,
         args,
-        calls: AtomicU64::new(0),
+        versions: Mutex::new(versions),
+        register_usage_calls: AtomicU64::new(0),
+        describe_entity_calls: AtomicU64::new(0),
     });
     let app = Router::new()
-        .route("/", axum::routing::post(register_usage))
+        .route("/", axum::routing::post(metering::register_usage))
+        .route(
+            "/DescribeEntity",
+            axum::routing::get(catalog::describe_entity),
+        )
+        .route("/_emulator/calls", axum::routing::get(admin::calls))
+        .route("/_emulator/keys", axum::routing::post(admin::add_key))
+        .route("/_emulator/expire", axum::routing::post(admin::expire))
         .fallback(unknown_route)
         .with_state(emulator);
     let served = runtime.block_on(async move {

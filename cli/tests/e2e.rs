@@ -1,20 +1,60 @@
-//! Runs the python end-to-end suite (`tests/e2e/test_emulator.py`) against the binaries this
-//! `cargo test` built: the emulator and verifier (`register-usage-jwt`) called through boto3,
-//! and the start-up example (`register-usage-startup-example`, built by `cargo test
-//! --workspace`) against the emulator.
+//! Runs the python end-to-end suite (`tests/e2e/*.py`) against binaries this test names
+//! explicitly:
+//!
+//! - `register-usage-jwt` (the emulator and the verifier), built by this `cargo test`;
+//! - the start-up example AS SHIPPED, `register-usage-startup-example`, built here without
+//!   any feature by `cargo build -p register-usage-startup-example --bin
+//!   register-usage-startup-example` (the library and this program never look at the TEST
+//!   ONLY feature, so no feature unification can change what it trusts; the suite also checks
+//!   the binary carries the product key and no test key);
+//! - the two TEST ONLY start-up programs, built here by `cargo build -p
+//!   register-usage-startup-example --features insecure-published-test-keys --bins`, under
+//!   their own names (`...-insecure-test-keys`, `...-insecure-test-keys-v1-only`).
+//!
+//! The builds use this test's own target directory and profile (the TEST ONLY programs are
+//! always built with the dev profile: they refuse release builds).
 //!
 //! Needs `python3` with `boto3` and `cryptography`; without them this test fails and says
 //! how to install them (set `REGISTER_USAGE_E2E_SKIP=1` to skip it deliberately). With
-//! `REGISTER_USAGE_E2E_REQUIRED=1` a missing start-up example binary fails too instead of
-//! skipping its tests.
+//! `REGISTER_USAGE_E2E_REQUIRED=1`, no test of the suite may be skipped.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const CLI: &str = env!("CARGO_BIN_EXE_register-usage-jwt");
+const PACKAGE: &str = "register-usage-startup-example";
+const SHIPPED: &str = "register-usage-startup-example";
+const TEST_KEYS: &str = "register-usage-startup-example-insecure-test-keys";
+const TEST_KEYS_V1: &str = "register-usage-startup-example-insecure-test-keys-v1-only";
+const TEST_FEATURE: &str = "insecure-published-test-keys";
 
 fn flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `cargo build` in the workspace, into `target_dir` with `profile`.
+fn cargo_build(repo: &Path, target_dir: &Path, profile: &str, args: &[&str]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(&cargo)
+        .current_dir(repo)
+        .arg("build")
+        .args(["--profile", profile, "-p", PACKAGE])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .args(args)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "cargo build {} failed:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn exe(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 #[test]
@@ -41,25 +81,43 @@ fn python_end_to_end_suite() {
         ),
     }
 
-    let startup = Path::new(CLI).with_file_name(format!(
-        "register-usage-startup-example{}",
-        std::env::consts::EXE_SUFFIX
-    ));
-    if !startup.exists() {
-        let message = format!(
-            "{} is not built, so the start-up example's end-to-end tests are skipped; run \
-             `cargo test --workspace` or `cargo build -p register-usage-startup-example`",
-            startup.display()
-        );
-        assert!(!flag("REGISTER_USAGE_E2E_REQUIRED"), "{message}");
-        eprintln!("WARNING: {message}");
-    }
+    // CLI is TARGET/<profile dir>/register-usage-jwt.
+    let profile_dir = Path::new(CLI).parent().expect("the binary's directory");
+    let target_dir = profile_dir.parent().expect("the target directory");
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") => "dev",
+        Some(other) => other,
+        None => "dev",
+    };
+    cargo_build(&repo, target_dir, profile, &["--bin", SHIPPED]);
+    cargo_build(
+        &repo,
+        target_dir,
+        "dev",
+        &[
+            "--features",
+            TEST_FEATURE,
+            "--bin",
+            TEST_KEYS,
+            "--bin",
+            TEST_KEYS_V1,
+        ],
+    );
+    let debug_dir = target_dir.join("debug");
 
     let out = Command::new(&python)
         .args(["-m", "unittest", "discover", "-s", "tests/e2e", "-v"])
         .current_dir(&repo)
         .env("REGISTER_USAGE_JWT_BIN", CLI)
-        .env("REGISTER_USAGE_STARTUP_BIN", &startup)
+        .env("REGISTER_USAGE_STARTUP_BIN", exe(profile_dir, SHIPPED))
+        .env(
+            "REGISTER_USAGE_STARTUP_TEST_KEYS_BIN",
+            exe(&debug_dir, TEST_KEYS),
+        )
+        .env(
+            "REGISTER_USAGE_STARTUP_TEST_KEYS_V1_BIN",
+            exe(&debug_dir, TEST_KEYS_V1),
+        )
         .output()
         .expect("run python3");
     let report = String::from_utf8_lossy(&out.stderr);

@@ -1,146 +1,42 @@
-"""End-to-end tests: the RegisterUsage emulator, boto3, the CLI verifier, python
-`cryptography`, and the start-up example.
+"""End-to-end tests of `register-usage-jwt emulate` through the real AWS SDK for Python:
+Metering RegisterUsage and Catalog DescribeEntity, with the CLI verifier and python
+`cryptography` checking the tokens. The start-up example's tests are in test_startup.py.
 
 Builds nothing. Run from anywhere after `cargo build --workspace`:
 
     python3 -m unittest discover -s tests/e2e -v
 
-Binaries (defaults relative to the repository root):
-    REGISTER_USAGE_JWT_BIN      target/debug/register-usage-jwt
-    REGISTER_USAGE_STARTUP_BIN  target/debug/register-usage-startup-example
-                                (the start-up example tests are skipped if it is missing)
-
-Needs python3 with boto3 and cryptography.
+Needs python3 with boto3 and cryptography. Binaries: see support.py.
 """
 
 import base64
 import json
-import os
-import queue
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-import boto3
 import botocore.exceptions
-from botocore.config import Config
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives import serialization
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = os.environ.get("REGISTER_USAGE_JWT_BIN", str(REPO / "target/debug/register-usage-jwt"))
-STARTUP_BIN = os.environ.get(
-    "REGISTER_USAGE_STARTUP_BIN", str(REPO / "target/debug/register-usage-startup-example")
+from support import (
+    BIN,
+    NONCE,
+    OTHER_PRIV,
+    PRIV_2048,
+    PRIV_3072,
+    PRODUCT,
+    PUB,
+    PUB_3072,
+    Emulator,
+    cli_verify,
+    fresh_private_key,
+    py_verify,
+    py_verify_key,
+    token_claims,
 )
-KEYS = REPO / "keys"
-PUB = KEYS / "test-only-rsa2048.pub.pem"
-OTHER_PRIV = KEYS / "test-only-rsa2048-other.key.pem"
-PRODUCT = "cqcvf9f0ugw8rkbgmf1c9dxyz"
-NONCE = "2ead20e4-3e6d-42cd-8f56-24f02d1cc4e1"
-TIMEOUT = 60
-
-
-def b64url_decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-class Emulator:
-    """`register-usage-jwt emulate --listen 127.0.0.1:0 ARGS...`, as a context manager."""
-
-    def __init__(self, *args: str):
-        self.args = [BIN, "emulate", "--listen", "127.0.0.1:0", *args]
-        self.log = tempfile.TemporaryFile()
-
-    def __enter__(self) -> "Emulator":
-        self.proc = subprocess.Popen(
-            self.args, stdout=subprocess.PIPE, stderr=self.log, text=True
-        )
-        lines: "queue.Queue[str]" = queue.Queue()
-        threading.Thread(
-            target=lambda: lines.put(self.proc.stdout.readline()), daemon=True
-        ).start()
-        try:
-            first = lines.get(timeout=TIMEOUT)
-        except queue.Empty:
-            self.__exit__(None, None, None)
-            raise AssertionError("the emulator printed no address")
-        prefix = "listening on "
-        if not first.startswith(prefix):
-            self.__exit__(None, None, None)
-            raise AssertionError(f"unexpected first line {first!r}: {self.stderr()}")
-        self.url = first[len(prefix):].strip()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.log.close()
-
-    def stderr(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
-
-    def client(self, max_attempts: int | None = None):
-        """A boto3 client for the emulator. `max_attempts` counts every attempt, so 1 disables
-        botocore's retries (botocore's own `max_attempts` key counts retries only)."""
-        config = None
-        if max_attempts is not None:
-            config = Config(retries={"total_max_attempts": max_attempts, "mode": "standard"})
-        return boto3.client(
-            "meteringmarketplace",
-            region_name="us-east-1",
-            endpoint_url=self.url,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=config,
-        )
-
-    def raw(self, body: bytes, target: str = "AWSMPMeteringService.RegisterUsage"):
-        """POSTs `body` as AWS JSON 1.1; returns (status, headers, parsed JSON body)."""
-        request = urllib.request.Request(
-            self.url + "/",
-            data=body,
-            method="POST",
-            headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                return response.status, response.headers, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, json.loads(error.read())
-
-
-def cli_verify(token: str, *extra: str, key: Path = PUB, product: str = PRODUCT, test_keys=True):
-    args = [BIN, "verify", "--product-code", product, "--public-key", str(key), *extra]
-    if test_keys:
-        args.append("--insecure-allow-published-test-keys")
-    args.append("-")
-    return subprocess.run(args, input=token + "\n", capture_output=True, text=True, timeout=TIMEOUT)
-
-
-def py_verify(token: str, public_pem: Path = PUB) -> dict:
-    """Independent PS256 check with python `cryptography`; returns the claims."""
-    header, payload, signature = token.split(".")
-    key = serialization.load_pem_public_key(public_pem.read_bytes())
-    key.verify(
-        b64url_decode(signature),
-        f"{header}.{payload}".encode(),
-        padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
-        hashes.SHA256(),
-    )
-    assert json.loads(b64url_decode(header)) == {"alg": "PS256", "typ": "JWT"}
-    return json.loads(b64url_decode(payload))
 
 
 class EmulatorWithSdk(unittest.TestCase):
@@ -333,78 +229,195 @@ class EmulatorWithSdk(unittest.TestCase):
                     self.assertTrue(body["message"])
 
 
-@unittest.skipUnless(os.path.exists(STARTUP_BIN), f"{STARTUP_BIN} not built")
-class StartupExample(unittest.TestCase):
-    def run_example(self, emulator: Emulator, *args: str, test_keys: bool = True, **env):
-        environment = {
-            "PATH": os.environ.get("PATH", ""),
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": "/nonexistent/aws-config",
-            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
-            "REGISTER_USAGE_ENDPOINT": emulator.url,
-            "REGISTER_USAGE_PRODUCT_CODE": PRODUCT,
-            "REGISTER_USAGE_PUBLIC_KEY": str(PUB),
-            "REGISTER_USAGE_INITIAL_BACKOFF_MS": "50",
-        }
-        if test_keys:
-            environment["REGISTER_USAGE_INSECURE_ALLOW_PUBLISHED_TEST_KEYS"] = "1"
-        environment.update(env)
-        return subprocess.run(
-            [STARTUP_BIN, *args], env=environment, capture_output=True, text=True, timeout=TIMEOUT
-        )
+ROTATION = 1767225600
 
-    def test_success(self):
-        with Emulator("--product-code", PRODUCT, "--spelling", "camel", "--iat") as emu:
-            result = self.run_example(emu)
-        self.assertEqual(result.returncode, 0, result)
-        self.assertIn("entitled", result.stdout)
 
-    def test_not_entitled(self):
-        with Emulator("--scenario", "not-entitled") as emu:
-            result = self.run_example(emu)
-        self.assertNotEqual(result.returncode, 0, result)
-        self.assertIn("CustomerNotEntitledException", result.stderr)
-        self.assertNotIn("entitled\n", result.stdout)
+def load_catalog_key(text: str):
+    """A `SignatureVerificationKeys` PublicKey string, in either form the emulator writes."""
+    if text.startswith("-----BEGIN"):
+        return serialization.load_pem_public_key(text.encode())
+    return serialization.load_der_public_key(base64.b64decode(text, validate=True))
 
-    def test_throttled_then_success(self):
-        with Emulator("--throttle", "2") as emu:
-            result = self.run_example(emu)
-            self.assertEqual(emu.stderr().count("ThrottlingException"), 2)
-        self.assertEqual(result.returncode, 0, result)
-        self.assertIn("entitled", result.stdout)
-        self.assertIn("ThrottlingException", result.stderr)
 
-    def test_throttled_too_long_gives_up(self):
-        with Emulator("--throttle", "100") as emu:
-            result = self.run_example(emu)
-        self.assertNotEqual(result.returncode, 0, result)
-        self.assertIn("ThrottlingException", result.stderr)
+class EmulatorVersionsAndFailures(unittest.TestCase):
+    def call(self, client, version=1):
+        return client.register_usage(ProductCode=PRODUCT, PublicKeyVersion=version, Nonce=NONCE)
 
-    def test_forged_token(self):
-        with Emulator("--private-key", str(OTHER_PRIV)) as emu:
-            result = self.run_example(emu)
-        self.assertNotEqual(result.returncode, 0, result)
-        self.assertIn("bad_signature", result.stderr)
+    def test_fail_with_runs_in_order_and_counts_every_call(self):
+        with Emulator(
+            "--fail-with", "ThrottlingException:2", "--fail-with", "InternalServiceErrorException:1"
+        ) as emu:
+            client = emu.client(max_attempts=1)
+            for name, status in [
+                ("ThrottlingException", 400),
+                ("ThrottlingException", 400),
+                ("InternalServiceErrorException", 500),
+            ]:
+                with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                    self.call(client)
+                self.assertEqual(caught.exception.response["Error"]["Code"], name)
+                status_code = caught.exception.response["ResponseMetadata"]["HTTPStatusCode"]
+                self.assertEqual(status_code, status)
+            py_verify(self.call(client)["Signature"])
+            self.assertEqual(emu.calls(), {"RegisterUsage": 4, "DescribeEntity": 0})
+            self.assertIn("RegisterUsage #4 v1 -> 200", emu.stderr())
 
-    def test_rotation_warning(self):
-        with Emulator("--rotation-timestamp", "1767225600") as emu:
-            result = self.run_example(emu)
-        self.assertEqual(result.returncode, 0, result)
-        self.assertIn("PublicKeyRotationTimestamp", result.stderr)
+    def test_fail_with_every_documented_error_for_ever(self):
+        for name in [
+            "CustomerNotEntitledException",
+            "DisabledApiException",
+            "InternalServiceErrorException",
+            "InvalidProductCodeException",
+            "InvalidPublicKeyVersionException",
+            "InvalidRegionException",
+            "PlatformNotSupportedException",
+            "ThrottlingException",
+        ]:
+            with self.subTest(name=name), Emulator("--fail-with", name) as emu:
+                client = emu.client(max_attempts=1)
+                for _ in range(3):
+                    with self.assertRaises(getattr(client.exceptions, name)):
+                        self.call(client)
+                self.assertEqual(emu.calls()["RegisterUsage"], 3)
 
-    def test_test_key_refused_without_opt_in(self):
-        with Emulator() as emu:
-            result = self.run_example(emu, test_keys=False)
-        self.assertNotEqual(result.returncode, 0, result)
-        self.assertIn("compromised_key", result.stderr)
+    def test_bad_options_are_refused(self):
+        cases = [
+            ["--fail-with", "NoSuchException"],
+            ["--fail-with", "ThrottlingException:x"],
+            ["--key", "1=" + str(PRIV_2048), "--private-key", str(PRIV_2048)],
+            ["--key", "0=" + str(PRIV_2048)],
+            ["--key", "1=" + str(PRIV_2048), "--key", "1=" + str(PRIV_3072)],
+            ["--expired", "2=1767225600"],
+            ["--key", "1=/nonexistent/key.pem"],
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                result = subprocess.run(
+                    [BIN, "emulate", *args], capture_output=True, text=True, timeout=60
+                )
+                self.assertEqual(result.returncode, 2, result)
 
-    def test_args_override_env(self):
-        with Emulator("--product-code", "other-product") as emu:
-            result = self.run_example(emu, "--product-code", "other-product")
-        self.assertEqual(result.returncode, 0, result)
+    def test_each_version_signs_with_its_own_key(self):
+        with Emulator("--key", f"1={PRIV_2048}", "--key", f"2={PRIV_3072}") as emu:
+            client = emu.client(max_attempts=1)
+            v1 = self.call(client, 1)["Signature"]
+            v2 = self.call(client, 2)["Signature"]
+            with self.assertRaises(client.exceptions.InvalidPublicKeyVersionException):
+                self.call(client, 3)
+        self.assertEqual(py_verify(v1)["PublicKeyVersion"], 1)
+        self.assertEqual(py_verify(v2, PUB_3072)["PublicKeyVersion"], 2)
+        with self.assertRaises(InvalidSignature):
+            py_verify(v2, PUB)
+        self.assertEqual(cli_verify(v2, "--nonce", NONCE, "--key-version", "2", key=PUB_3072).returncode, 0)
+
+    def test_expired_version_carries_the_rotation_timestamp(self):
+        with Emulator(
+            "--key", f"1={PRIV_2048}", "--key", f"2={PRIV_3072}", "--expired", f"1={ROTATION}"
+        ) as emu:
+            client = emu.client(max_attempts=1)
+            old = self.call(client, 1)
+            new = self.call(client, 2)
+        self.assertEqual(old["PublicKeyRotationTimestamp"].timestamp(), ROTATION)
+        self.assertEqual(py_verify(old["Signature"])["PublicKeyRotationTimestamp"], ROTATION)
+        self.assertNotIn("PublicKeyRotationTimestamp", new)
+        self.assertNotIn("PublicKeyRotationTimestamp", py_verify(new["Signature"], PUB_3072))
+
+
+class Catalog(unittest.TestCase):
+    ENTITY = "prod-emulated12345"
+
+    def describe(self, emu, entity=ENTITY):
+        response = emu.catalog().describe_entity(Catalog="AWSMarketplace", EntityId=entity)
+        return response, json.loads(response["Details"])
+
+    def test_describe_entity_lists_every_version_in_both_forms(self):
+        for form in ["pem", "base64-der"]:
+            with self.subTest(form=form), Emulator(
+                "--key", f"1={PRIV_2048}", "--key", f"2={PRIV_3072}",
+                "--expired", f"1={ROTATION}",
+                "--catalog-product-id", self.ENTITY, "--catalog-key-form", form,
+            ) as emu:
+                response, details = self.describe(emu)
+                client = emu.client(max_attempts=1)
+                tokens = {
+                    v: client.register_usage(
+                        ProductCode=PRODUCT, PublicKeyVersion=v, Nonce=NONCE
+                    )["Signature"]
+                    for v in (1, 2)
+                }
+                self.assertEqual(emu.calls(), {"RegisterUsage": 2, "DescribeEntity": 1})
+            self.assertEqual(response["EntityType"], "ContainerProduct@1.0")
+            self.assertEqual(response["EntityIdentifier"], self.ENTITY + "@1")
+            self.assertTrue(response["EntityArn"].endswith("/ContainerProduct/" + self.ENTITY))
+            self.assertEqual(response["DetailsDocument"], details)
+            keys = details["SignatureVerificationKeys"]
+            self.assertEqual([k["PublicKeyVersion"] for k in keys], [1, 2])
+            self.assertEqual([k["Status"] for k in keys], ["Expired", "Active"])
+            for entry in keys:
+                text = entry["PublicKey"]
+                self.assertEqual(text.startswith("-----BEGIN PUBLIC KEY-----\n"), form == "pem")
+                key = load_catalog_key(text)
+                version = entry["PublicKeyVersion"]
+                # The fetched key verifies the emulator's token for its version...
+                self.assertEqual(py_verify_key(tokens[version], key)["PublicKeyVersion"], version)
+                # ...and it is the key of the file the emulator signs with.
+                expected = PUB if version == 1 else PUB_3072
+                self.assertEqual(
+                    key.public_bytes(
+                        serialization.Encoding.DER,
+                        serialization.PublicFormat.SubjectPublicKeyInfo,
+                    ),
+                    serialization.load_pem_public_key(expected.read_bytes()).public_bytes(
+                        serialization.Encoding.DER,
+                        serialization.PublicFormat.SubjectPublicKeyInfo,
+                    ),
+                )
+
+    def test_errors(self):
+        with Emulator("--catalog-product-id", self.ENTITY) as emu:
+            catalog = emu.catalog()
+            with self.assertRaises(catalog.exceptions.ResourceNotFoundException):
+                catalog.describe_entity(Catalog="AWSMarketplace", EntityId="prod-someoneelse")
+            with self.assertRaises(catalog.exceptions.ValidationException):
+                catalog.describe_entity(Catalog="NotMarketplace", EntityId=self.ENTITY)
+            status, headers, body = emu.http("GET", "/DescribeEntity?catalog=AWSMarketplace")
+            self.assertEqual(status, 422)
+            self.assertEqual(headers["x-amzn-ErrorType"], "ValidationException")
+            self.assertTrue(body["Message"])
+
+    def test_versions_added_and_expired_while_running(self):
+        with tempfile.TemporaryDirectory() as tmp, Emulator(
+            "--key", f"1={PRIV_2048}", "--catalog-product-id", self.ENTITY
+        ) as emu:
+            fresh = fresh_private_key(Path(tmp), "v2.key.pem")
+            _, details = self.describe(emu)
+            self.assertEqual([k["PublicKeyVersion"] for k in details["SignatureVerificationKeys"]], [1])
+            client = emu.client(max_attempts=1)
+            with self.assertRaises(client.exceptions.InvalidPublicKeyVersionException):
+                client.register_usage(ProductCode=PRODUCT, PublicKeyVersion=2, Nonce=NONCE)
+
+            status, _, body = emu.add_key(2, fresh)
+            self.assertEqual((status, body), (200, {"PublicKeyVersion": 2}))
+            status, _, _ = emu.add_key(2, PRIV_3072)
+            self.assertEqual(status, 409)
+            self.assertEqual(emu.add_key(2, fresh)[0], 200)
+            status, _, _ = emu.expire(1, ROTATION)
+            self.assertEqual(status, 200)
+            self.assertEqual(emu.expire(7, ROTATION)[0], 404)
+            self.assertEqual(emu.http("POST", "/_emulator/keys", b"{not json")[0], 400)
+
+            _, details = self.describe(emu)
+            keys = details["SignatureVerificationKeys"]
+            self.assertEqual([(k["PublicKeyVersion"], k["Status"]) for k in keys],
+                             [(1, "Expired"), (2, "Active")])
+            token = client.register_usage(ProductCode=PRODUCT, PublicKeyVersion=2, Nonce=NONCE)[
+                "Signature"
+            ]
+            py_verify_key(token, load_catalog_key(keys[1]["PublicKey"]))
+            py_verify(token, Path(str(fresh) + ".pub.pem"))
+            old = client.register_usage(ProductCode=PRODUCT, PublicKeyVersion=1, Nonce=NONCE)
+            self.assertEqual(old["PublicKeyRotationTimestamp"].timestamp(), ROTATION)
+            self.assertIn("admin: added key version 2", emu.stderr())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,221 @@
+//! The start-up check a paid AWS Marketplace container runs before doing anything else,
+//! as a function its own `main` calls: [`entitle`].
+//!
+//! ```no_run
+//! use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier};
+//! use register_usage_jwt_macros::embed_product_key;
+//!
+//! // Compiled in: the product code and the key of every configured key version.
+//! const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
+//! const PRODUCT_KEY_V1: EmbeddedKey =
+//!     embed_product_key!("keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let verifier = Verifier::new(PRODUCT_CODE, [(1, PublicKey::from_embedded(PRODUCT_KEY_V1)?)])?;
+//!     // First thing: exit unless entitled.
+//!     register_usage_startup_example::entitle(&verifier).await?;
+//!     // ... the paid program's work, in this same process ...
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Why the check lives inside the paid process
+//! Whoever runs the container chooses its command. A check in a separate entrypoint binary,
+//! a wrapper script, an init container or a sidecar that "prints `entitled`" and then starts
+//! the real program is bypassed by overriding the command (`docker run --entrypoint`, a
+//! Kubernetes `command:`, an ECS `entryPoint`) to start the real program directly; that is
+//! how a public integration's check was bypassed. When the check is the first thing the paid
+//! program's own `main` does, there is no command that runs the program without it.
+//!
+//! # What it does
+//! 1. Takes the [`Verifier`] the program built from its compiled-in product code and keys
+//!    (`src/product.rs` in the shipped program); nothing at run time can replace them or
+//!    weaken the key policy.
+//! 2. Calls RegisterUsage with the verifier's product code, the newest key version it has
+//!    and a fresh random nonce.
+//! 3. Retries `ThrottlingException` and `InternalServiceErrorException` through the AWS
+//!    SDK's standard retry mode (bounded attempts, back-off with jitter) and stops on every
+//!    other error ([`retry`]).
+//! 4. Verifies the returned token offline: PS256 with the key of the version sent, and the
+//!    claims echo the product code, key version and nonce. A fake endpoint, a forged or a
+//!    replayed token stops here.
+//! 5. Logs loudly when the key version has expired (`PublicKeyRotationTimestamp`).
+//!
+//! # What it reads at run time
+//! Only where to send the call: `REGISTER_USAGE_ENDPOINT` (a URL, for tests against
+//! `register-usage-jwt emulate`), and the AWS SDK's own configuration (region, credentials,
+//! `AWS_ENDPOINT_URL*`). Redirecting the call is harmless: whatever answers must return a
+//! token signed by AWS Marketplace's private key for the compiled-in product, version and
+//! this call's nonce, and nothing at run time can change which key that is.
+
+pub mod retry;
+
+use std::fmt;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_marketplacemetering::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_marketplacemetering::{Client, config};
+use register_usage_jwt::{Nonce, Registration, Verifier};
+
+/// The only setting of this program's own that is read at run time: where RegisterUsage is
+/// sent (the emulator in tests). See the crate documentation for why it is harmless.
+pub const ENDPOINT_VARIABLE: &str = "REGISTER_USAGE_ENDPOINT";
+
+/// One attempt's time limit (a timed-out attempt is retried within [`retry::MAX_ATTEMPTS`]).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the program must not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum NotEntitled {
+    /// The compiled-in product configuration is unusable (a build that passed the key macro
+    /// cannot get here unless the crates' versions differ).
+    Configuration(String),
+    /// No randomness for the nonce.
+    NoRandomness(String),
+    /// RegisterUsage failed: an error code AWS answered (after the retries for the two
+    /// retried errors), or no answer at all.
+    RegisterUsage {
+        /// The AWS error code, e.g. `CustomerNotEntitledException`; `None` without one.
+        code: Option<String>,
+        /// The SDK's description of the failure.
+        detail: String,
+    },
+    /// RegisterUsage answered without a token.
+    NoToken,
+    /// The token failed verification: it was not signed with this product's key for the
+    /// version sent, or its claims do not echo this call.
+    Untrusted(register_usage_jwt::Error),
+}
+
+impl fmt::Display for NotEntitled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Configuration(message) => write!(f, "configuration error: {message}"),
+            Self::NoRandomness(message) => write!(f, "no randomness for the nonce: {message}"),
+            Self::RegisterUsage { code, detail } => write!(
+                f,
+                "RegisterUsage failed ({}): {detail}",
+                code.as_deref().unwrap_or("no error code")
+            ),
+            Self::NoToken => f.write_str("RegisterUsage answered without a Signature"),
+            Self::Untrusted(error) => write!(
+                f,
+                "the RegisterUsage token failed verification ({}): {error}",
+                error.code()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NotEntitled {}
+
+impl NotEntitled {
+    /// A configuration error, with the library's stable error code.
+    pub fn configuration(error: register_usage_jwt::ConfigError) -> Self {
+        Self::Configuration(format!("{error} ({})", error.code()))
+    }
+}
+
+/// A fresh random nonce: 128 bits from the operating system, as 32 hex digits.
+// TODO(nonce): use the core crate's nonce generation (`Nonce::random()`, feature
+// `getrandom`) once it is on main, instead of this copy.
+fn fresh_nonce() -> Result<String, NotEntitled> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| NotEntitled::NoRandomness(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Registers this container with AWS Marketplace and verifies the answer; `Ok` means
+/// entitled. Call it first thing in the paid program's `main`, and exit on `Err`.
+///
+/// # Errors
+/// Every reason not to start, as a [`NotEntitled`].
+pub async fn entitle(verifier: &Verifier) -> Result<Registration, NotEntitled> {
+    let Some(version) = verifier.key_versions().max() else {
+        return Err(NotEntitled::Configuration(
+            "no product key configured".to_owned(),
+        ));
+    };
+    let sent_version = i32::try_from(version)
+        .map_err(|_| NotEntitled::Configuration(format!("key version {version} is too large")))?;
+    let nonce_text = fresh_nonce()?;
+    let nonce = Nonce::new(&nonce_text).map_err(NotEntitled::configuration)?;
+
+    let client = client().await;
+    let response = client
+        .register_usage()
+        .product_code(verifier.product_code())
+        .public_key_version(sent_version)
+        .nonce(&nonce_text)
+        .send()
+        .await
+        .map_err(|error| {
+            let code = match &error {
+                SdkError::ServiceError(service) => service.err().code().map(str::to_owned),
+                _ => None,
+            };
+            NotEntitled::RegisterUsage {
+                code,
+                detail: DisplayErrorContext(&error).to_string(),
+            }
+        })?;
+
+    let token = response.signature().ok_or(NotEntitled::NoToken)?;
+    let registration = verifier
+        .verify(token, version, &nonce)
+        .map_err(NotEntitled::Untrusted)?;
+    report_rotation(&registration, response.public_key_rotation_timestamp());
+    Ok(registration)
+}
+
+/// The RegisterUsage client: the SDK's usual region and credentials, [`ENDPOINT_VARIABLE`]
+/// if set, and this program's retry policy (set on the service config, so the SDK's own
+/// `AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE` settings do not change it).
+async fn client() -> Client {
+    // The retry policy is given to the loader too, so it never parses the SDK's own
+    // `AWS_RETRY_MODE` / `AWS_MAX_ATTEMPTS` (aws-config panics on a value it cannot parse).
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry::config());
+    if let Some(endpoint) = std::env::var_os(ENDPOINT_VARIABLE) {
+        loader = loader.endpoint_url(endpoint.to_string_lossy());
+    }
+    let shared = loader.load().await;
+    let conf = config::Builder::from(&shared)
+        .retry_config(retry::config())
+        .retry_classifier(retry::RegisterUsageRetries)
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        )
+        .build();
+    Client::from_conf(conf)
+}
+
+/// Logs loudly when the key version sent has expired. The token's own (signed) claim is
+/// authoritative; the response's field is not signed, so it is reported as such.
+fn report_rotation(
+    registration: &Registration,
+    unsigned: Option<&aws_sdk_marketplacemetering::primitives::DateTime>,
+) {
+    let version = registration.key_version();
+    if let Some(when) = registration.public_key_rotation_timestamp() {
+        eprintln!(
+            "register-usage: WARNING: KEY ROTATION: the verified token carries \
+             PublicKeyRotationTimestamp {when}: public key version {version} of product {} has \
+             expired. Fetch the new key version from AWS Marketplace, embed it beside this \
+             one and ship a release.",
+            registration.product_code()
+        );
+    } else if let Some(when) = unsigned {
+        eprintln!(
+            "register-usage: WARNING: KEY ROTATION: the response (unsigned) reports \
+             PublicKeyRotationTimestamp {}: public key version {version} may have expired. \
+             Check the key versions AWS Marketplace lists for this product.",
+            when.secs()
+        );
+    }
+}
