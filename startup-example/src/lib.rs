@@ -58,7 +58,7 @@ use aws_config::BehaviorVersion;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_marketplacemetering::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_marketplacemetering::{Client, config};
-use register_usage_jwt::{Nonce, Registration, Verifier};
+use register_usage_jwt::{RandomNonce, Registration, Verifier};
 
 /// The only setting of this program's own that is read at run time: where RegisterUsage is
 /// sent (the emulator in tests). See the crate documentation for why it is harmless.
@@ -74,8 +74,6 @@ pub enum NotEntitled {
     /// The compiled-in product configuration is unusable (a build that passed the key macro
     /// cannot get here unless the crates' versions differ).
     Configuration(String),
-    /// No randomness for the nonce.
-    NoRandomness(String),
     /// RegisterUsage failed: an error code AWS answered (after the retries for the two
     /// retried errors), or no answer at all.
     RegisterUsage {
@@ -95,7 +93,6 @@ impl fmt::Display for NotEntitled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Configuration(message) => write!(f, "configuration error: {message}"),
-            Self::NoRandomness(message) => write!(f, "no randomness for the nonce: {message}"),
             Self::RegisterUsage { code, detail } => write!(
                 f,
                 "RegisterUsage failed ({}): {detail}",
@@ -121,14 +118,6 @@ impl NotEntitled {
 }
 
 /// A fresh random nonce: 128 bits from the operating system, as 32 hex digits.
-// TODO(nonce): use the core crate's nonce generation (`Nonce::random()`, feature
-// `getrandom`) once it is on main, instead of this copy.
-fn fresh_nonce() -> Result<String, NotEntitled> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| NotEntitled::NoRandomness(e.to_string()))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// Registers this container with AWS Marketplace and verifies the answer; `Ok` means
 /// entitled. Call it first thing in the paid program's `main`, and exit on `Err`.
 ///
@@ -142,15 +131,16 @@ pub async fn entitle(verifier: &Verifier) -> Result<Registration, NotEntitled> {
     };
     let sent_version = i32::try_from(version)
         .map_err(|_| NotEntitled::Configuration(format!("key version {version} is too large")))?;
-    let nonce_text = fresh_nonce()?;
-    let nonce = Nonce::new(&nonce_text).map_err(NotEntitled::configuration)?;
+    // A fresh 192-bit nonce for this call only: the token must echo it, so a token captured
+    // from another run cannot answer this one.
+    let nonce = RandomNonce::generate().map_err(NotEntitled::configuration)?;
 
     let client = client().await;
     let response = client
         .register_usage()
         .product_code(verifier.product_code())
         .public_key_version(sent_version)
-        .nonce(&nonce_text)
+        .nonce(nonce.as_str())
         .send()
         .await
         .map_err(|error| {

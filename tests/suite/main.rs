@@ -24,6 +24,7 @@ mod hardening;
 mod jwt_vectors;
 mod key_forms;
 mod keys;
+mod odd_modulus_sizes;
 mod properties;
 mod rejections;
 mod wycheproof;

@@ -2,14 +2,6 @@
 //! (one bit past a class, so `emLen = k - 1` and I2OSP's length check decides), 2056 and
 //! 4095 bits. Fixtures from python `cryptography` (`tests/fixtures/odd_size_pss.py`); every
 //! verdict is also checked against `rsa::pss::VerifyingKey<Sha256>`.
-// The `fuzzing` entry points come from the test-support dev-dependency, as in tests/suite.
-#![cfg(feature = "fuzzing")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use register_usage_jwt::fuzzing::verify_pss;
 use register_usage_jwt::{PublicKey, SignatureDefect};
