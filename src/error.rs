@@ -519,7 +519,8 @@ impl Step {
 
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, so a table can align the names with `{:<17}`.
+        f.pad(match self {
             Step::Size => "size",
             Step::Shape => "shape",
             Step::Header => "header",

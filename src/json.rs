@@ -264,16 +264,18 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         }
         let start = self.names_len;
         let mut utf8 = [0u8; 4];
-        for c in name.chars() {
-            let bytes = c.encode_utf8(&mut utf8).as_bytes();
-            let end = self.names_len.saturating_add(bytes.len());
-            // Unreachable while `NAME_BYTES` covers the decoded token; a syntax error at the
-            // name rather than a panic should that bound ever change.
-            self.names
-                .get_mut(self.names_len..end)
-                .ok_or(JsonDefect::Syntax { offset })?
-                .copy_from_slice(bytes);
-            self.names_len = end;
+        let mut rest = name.raw;
+        // Runs without an escape are copied whole; only the escapes are decoded one by one,
+        // so a long name with one escape costs a copy, not a character-by-character decode.
+        while !rest.is_empty() {
+            let run = rest.find('\\').unwrap_or(rest.len());
+            let (plain, escaped) = rest.split_at(run);
+            self.push_name_bytes(plain.as_bytes(), offset)?;
+            let mut chars = JsonStr { raw: escaped }.chars();
+            if let Some(c) = chars.next() {
+                self.push_name_bytes(c.encode_utf8(&mut utf8).as_bytes(), offset)?;
+            }
+            rest = chars.rest.as_str();
         }
         Ok(SeenName {
             offset,
@@ -281,6 +283,18 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
             len: self.names_len.saturating_sub(start),
             unescaped_into_buffer: true,
         })
+    }
+
+    fn push_name_bytes(&mut self, bytes: &[u8], offset: usize) -> Result<(), JsonDefect> {
+        let end = self.names_len.saturating_add(bytes.len());
+        // Unreachable while `NAME_BYTES` covers the decoded token; a syntax error at the name
+        // rather than a panic should that bound ever change.
+        self.names
+            .get_mut(self.names_len..end)
+            .ok_or(JsonDefect::Syntax { offset })?
+            .copy_from_slice(bytes);
+        self.names_len = end;
+        Ok(())
     }
 
     /// The offset of a member whose decoded name an earlier member already has, if any.
@@ -489,6 +503,14 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         self.expect(b'"')?;
         let start = self.pos;
         loop {
+            // Skip the plain bytes in one tight scan; only quotes, escapes and control
+            // characters need the byte-by-byte rules below.
+            let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
+            let plain = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            self.pos = self.pos.saturating_add(plain);
             match self.peek() {
                 None => return Err(self.syntax()),
                 Some(b'"') => break,

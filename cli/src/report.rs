@@ -1,42 +1,18 @@
 //! The human-readable account of a verification: each check in the order the verifier runs
 //! them, which one failed, and the warnings a seller must not miss.
 
-use register_usage_jwt::{Error, PublicKey, Registration, TimeClaim};
+use register_usage_jwt::{Error, PublicKey, Registration, Step, TimeClaim};
 use serde_json::{Value, json};
 
 use crate::output::{err, out};
 
-/// The checks, in the order the verifier runs them.
-const CHECKS: [&str; 9] = [
-    "size",
-    "shape",
-    "header",
-    "key version",
-    "signature",
-    "claims",
-    "product code",
-    "claim key version",
-    "nonce",
-];
+/// The checks, in the order the verifier runs them (the library's own list).
+const CHECKS: [Step; 9] = Step::ALL;
 
-/// Which check an error comes from.
-// TODO(core): `error.step()` once the library says at which step a token failed; this
-// match is then one line, and `None` (a variant added later) goes away.
+/// Which check an error comes from: the library says (`None` only for an internal error).
 fn failed_check(error: &Error) -> Option<usize> {
-    Some(match error {
-        Error::TokenTooLarge { .. } => 0,
-        Error::MalformedToken { .. } => 1,
-        Error::MalformedHeader { .. }
-        | Error::UnsupportedAlgorithm { .. }
-        | Error::UnsupportedHeader { .. } => 2,
-        Error::UnknownKeyVersion { .. } => 3,
-        Error::BadSignature { .. } => 4,
-        Error::MalformedClaims { .. } => 5,
-        Error::ProductCodeMismatch => 6,
-        Error::KeyVersionMismatch { .. } => 7,
-        Error::NonceMismatch | Error::NonceMissing | Error::UnexpectedNonce => 8,
-        _ => return None,
-    })
+    let step = error.step()?;
+    CHECKS.iter().position(|check| *check == step)
 }
 
 /// What the verifier was asked to check, for the account.
@@ -150,7 +126,7 @@ const LAST_DATE: u64 = 253_402_300_799;
 pub fn timestamp_text(claim: &TimeClaim) -> String {
     match claim.timestamp() {
         Some(t) => seconds_text(t.as_secs_f64()),
-        None => format!("{claim} (not a NumericDate; reported as written)"),
+        None => format!("{claim} (not a NumericDate, so not a date: reported as written)"),
     }
 }
 
