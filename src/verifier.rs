@@ -97,7 +97,8 @@ impl Verifier {
     /// # Errors
     /// The first check that fails, as an [`Error`]; its [`code`](Error::code) is stable.
     ///
-    /// `nonce` is the [`Nonce`] or `RandomNonce` (feature `getrandom`) that was sent.
+    /// `nonce` is the [`Nonce`](crate::Nonce) or `RandomNonce` (feature `getrandom`) that was
+    /// sent.
     pub fn verify(
         &self,
         token: impl AsRef<[u8]>,

@@ -86,3 +86,38 @@ fn embedded_test_key_verifies_a_token() {
         .expect("demo token verifies");
     assert_eq!(registration.product_code(), "1fszvu527waovqeuhpkyx2b5d");
 }
+
+/// Every accepted form of the key-form corpus (`tests/fixtures/key-forms/manifest.json`)
+/// embeds through the macro to the same modulus the library and the CLI find: the three
+/// share `decode_key`, and this is the macro's run over the same files.
+const KEY_FORM_CORPUS: &[&[u8]] = &[
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-64.pem"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-76-crlf.pem"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-body-one-line.pem"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-all-on-one-line.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-with-preamble.pem"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-json-escaped.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-json-escaped-crlf-quoted.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pkcs1.pem"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/base64-one-line.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/base64-wrapped.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/base64url-unpadded.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pkcs1-base64.txt"),
+    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/spki.der"),
+];
+
+#[test]
+fn every_accepted_key_form_embeds_to_the_same_modulus() {
+    let manifest: &str = include_str!("../../tests/fixtures/key-forms/manifest.json");
+    let want = manifest
+        .split("\"modulus_sha256\": \"")
+        .nth(1)
+        .and_then(|rest| rest.get(..64))
+        .expect("the manifest names the modulus");
+    assert_eq!(KEY_FORM_CORPUS.len(), 13);
+    for der in KEY_FORM_CORPUS {
+        let key = test_key(der);
+        let hex: String = key.fingerprint().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, want);
+    }
+}
