@@ -49,7 +49,8 @@ cat > "$work/.cargo/config.toml" <<TOML
 register-usage-jwt = { path = "$work/register-usage-jwt-0.1.0" }
 TOML
 
-export CARGO_TARGET_DIR="$work/target"
+# Kept between runs (outside $work, which is recreated), so a rerun recompiles only the crates.
+export CARGO_TARGET_DIR="${work}-target"
 for crate in register-usage-jwt register-usage-jwt-macros; do
     echo "== cargo test in the unpacked $crate"
     (cd "$work/$crate-0.1.0" && cargo test --all-features)

@@ -94,14 +94,20 @@ const KEY_FORM_CORPUS: &[&[u8]] = &[
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-64.pem"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-76-crlf.pem"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-body-one-line.pem"),
-    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-all-on-one-line.txt"),
+    register_usage_jwt_macros::embed_test_key!(
+        "../tests/fixtures/key-forms/pem-all-on-one-line.txt"
+    ),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-with-preamble.pem"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-json-escaped.txt"),
-    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-json-escaped-crlf-quoted.txt"),
+    register_usage_jwt_macros::embed_test_key!(
+        "../tests/fixtures/key-forms/pem-json-escaped-crlf-quoted.txt"
+    ),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pkcs1.pem"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/base64-one-line.txt"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/base64-wrapped.txt"),
-    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/base64url-unpadded.txt"),
+    register_usage_jwt_macros::embed_test_key!(
+        "../tests/fixtures/key-forms/base64url-unpadded.txt"
+    ),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pkcs1-base64.txt"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/spki.der"),
 ];
@@ -117,7 +123,11 @@ fn every_accepted_key_form_embeds_to_the_same_modulus() {
     assert_eq!(KEY_FORM_CORPUS.len(), 13);
     for der in KEY_FORM_CORPUS {
         let key = test_key(der);
-        let hex: String = key.fingerprint().iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = key
+            .fingerprint()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(hex, want);
     }
 }
