@@ -234,7 +234,8 @@ def test_one_verifier_many_threads():
 def test_random_nonce():
     nonces = {random_nonce() for _ in range(100)}
     assert len(nonces) == 100
-    assert all(re.fullmatch(r"[0-9a-f]{32}", nonce) for nonce in nonces)
+    # 192 random bits as 32 base64url characters (the core's RandomNonce).
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32}", nonce) for nonce in nonces)
 
 
 def test_registration_repr_and_version():
