@@ -1,15 +1,8 @@
 //! The key-form corpus (`tests/fixtures/key-forms/`, written by its `generate.py` with
 //! Python's `cryptography`): one TEST ONLY key in every form a seller may paste loads to the
 //! same modulus, and every refused form is refused with the defect the corpus names. The CLI
-//! runs the same corpus (`cli/tests/cli.rs`), so the two cannot disagree.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation
-)]
+//! runs the same corpus (`cli/tests/cli.rs`) and so does the macro (`macros/tests/embed_macro.rs`),
+//! so the three cannot disagree.
 
 use std::path::PathBuf;
 
