@@ -12,6 +12,11 @@ use register_usage_jwt_fuzz::{Document, model_claims, model_header};
 fuzz_target!(|document: Document| {
     let text = document.render();
     let bytes = text.as_bytes();
+    // The verifier never hands the parsers more than a decoded token holds; longer input
+    // would only exercise a bound the verifier cannot reach.
+    if bytes.len() > register_usage_jwt::MAX_TOKEN_LEN / 4 * 3 {
+        return;
+    }
     let claims = parse_claims(bytes);
     if let Some(expected) = model_claims(bytes) {
         assert_eq!(
