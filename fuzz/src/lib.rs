@@ -369,6 +369,11 @@ pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
             return Some(Err(()));
         }
     }
+    // The product code and the key version are required: parsing refuses a payload
+    // without them.
+    if claims.product_code.is_none() || claims.key_version.is_none() {
+        return Some(Err(()));
+    }
     Some(Ok(claims))
 }
 
