@@ -669,12 +669,6 @@ pub enum KeyDefect {
         /// What was found.
         defect: crate::key_form::KeyFormDefect,
     },
-    /// The PEM text is not a single well-formed PEM block.
-    Pem,
-    /// The PEM label is not `PUBLIC KEY` or `RSA PUBLIC KEY`.
-    PemLabel,
-    /// The PEM block or DER holds a private key; configure the public key only.
-    PrivateKey,
     /// The DER is neither an SPKI nor a PKCS#1 RSA public key.
     Der,
     /// The SPKI algorithm is neither rsaEncryption nor id-RSASSA-PSS.
@@ -683,7 +677,7 @@ pub enum KeyDefect {
     PssParameters,
     /// The public exponent is even, below 3 or above 2^33 - 1.
     Exponent,
-    /// The modulus is even or otherwise not an RSA modulus.
+    /// The modulus is even, so not an RSA modulus.
     Modulus,
     /// The modulus is longer than [`MAX_KEY_BITS`](crate::MAX_KEY_BITS).
     TooLarge {
@@ -696,17 +690,6 @@ impl fmt::Display for KeyDefect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KeyDefect::Form { defect } => fmt::Display::fmt(defect, f),
-            KeyDefect::Pem => f.write_str(
-                "it is not a well-formed PEM block; paste the key exactly as AWS Marketplace \
-                 gave it, BEGIN and END lines included",
-            ),
-            KeyDefect::PemLabel => {
-                f.write_str("its PEM label is neither `PUBLIC KEY` nor `RSA PUBLIC KEY`")
-            }
-            KeyDefect::PrivateKey => f.write_str(
-                "it is a private key; configure only the public key (and keep the private key \
-                 out of your container)",
-            ),
             KeyDefect::Der => {
                 f.write_str("its DER is neither a SubjectPublicKeyInfo nor a PKCS#1 RSA public key")
             }

@@ -126,10 +126,32 @@ impl PublicKey {
     /// # Errors
     /// As [`PublicKey::from_pem`].
     pub fn from_pem_with_policy(pem: &str, policy: KeyPolicy) -> Result<Self, ConfigError> {
-        let invalid = |defect| ConfigError::InvalidKey { defect };
-        // One function decides the key's form, for the library, the macro and the CLI.
-        let key =
-            decode_key(pem.as_bytes()).map_err(|defect| invalid(KeyDefect::Form { defect }))?;
+        Self::from_any_form_with_policy(pem.as_bytes(), policy)
+    }
+
+    /// Reads a key in any form [`decode_key`](crate::decode_key) accepts (PEM of any line
+    /// width, PEM with escaped line breaks, base64 or base64url DER, or DER), so callers that
+    /// get bytes of unknown form never decide the form themselves.
+    ///
+    /// ```
+    /// use register_usage_jwt::{KeyPolicy, PublicKey};
+    ///
+    /// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");
+    /// let der = include_bytes!("../keys/test-only-rsa2048.pub.der");
+    /// let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
+    /// assert_eq!(PublicKey::from_any_form_with_policy(pem.as_bytes(), policy)?.bits(), 3072);
+    /// assert_eq!(PublicKey::from_any_form_with_policy(der, policy)?.bits(), 2048);
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_pem`]; a key in no form it reads is [`KeyDefect::Form`].
+    pub fn from_any_form_with_policy(key: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
+        // One function decides the key's form, for the library, the macro, the tool and the
+        // bindings.
+        let key = decode_key(key).map_err(|defect| ConfigError::InvalidKey {
+            defect: KeyDefect::Form { defect },
+        })?;
         match key.encoding() {
             KeyEncoding::Pkcs1 => Self::from_pkcs1(key.der(), policy),
             _ => Self::from_spki(key.der(), policy),

@@ -61,13 +61,7 @@ pub fn load_key(path: &std::path::Path, policy: KeyPolicy) -> Result<PublicKey, 
         code: "unreadable_key",
         message,
     })?;
-    // TODO(core): `PublicKey::from_key_text` (or `from_pem` once it takes every form)
-    // returning the form defect inside `ConfigError`; the code is then the library's.
-    let decoded = register_usage_jwt::decode_key(&bytes).map_err(|defect| Setup {
-        code: "invalid_key",
-        message: format!("the public key cannot be used: {defect}"),
-    })?;
-    Ok(PublicKey::from_der_with_policy(decoded.der(), policy)?)
+    Ok(PublicKey::from_any_form_with_policy(&bytes, policy)?)
 }
 
 pub fn run(args: &VerifyArgs) -> u8 {

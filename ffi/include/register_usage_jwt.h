@@ -70,8 +70,9 @@ typedef struct ruj_error {
 typedef struct ruj_key {
   // The key version (1 or more).
   uint32_t version;
-  // The key: PEM text (`-----BEGIN PUBLIC KEY-----` or `RSA PUBLIC KEY`) or DER bytes
-  // (SubjectPublicKeyInfo or PKCS#1). Read during the call only.
+  // The key in any form the library reads: PEM (any line width, or with escaped line
+  // breaks), base64 or base64url DER, or DER (SubjectPublicKeyInfo or PKCS#1). Read
+  // during the call only.
   const uint8_t *data;
   // The length of `data` in bytes (no terminating NUL needed).
   size_t len;

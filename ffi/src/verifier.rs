@@ -24,26 +24,18 @@ pub struct ruj_verifier {
 pub struct ruj_key {
     /// The key version (1 or more).
     pub version: u32,
-    /// The key: PEM text (`-----BEGIN PUBLIC KEY-----` or `RSA PUBLIC KEY`) or DER bytes
-    /// (SubjectPublicKeyInfo or PKCS#1). Read during the call only.
+    /// The key in any form the library reads: PEM (any line width, or with escaped line
+    /// breaks), base64 or base64url DER, or DER (SubjectPublicKeyInfo or PKCS#1). Read
+    /// during the call only.
     pub data: *const u8,
     /// The length of `data` in bytes (no terminating NUL needed).
     pub len: usize,
 }
 
-/// Reads a key as PEM if it has a PEM boundary, as DER otherwise.
+/// Reads a key in any form the library reads (PEM, escaped PEM, base64, DER): the library
+/// decides the form, as it does for Rust callers.
 fn parse_key(bytes: &[u8], policy: KeyPolicy) -> Result<PublicKey, Failure> {
-    const BOUNDARY: &[u8] = b"-----BEGIN";
-    let is_pem = bytes
-        .windows(BOUNDARY.len())
-        .any(|window| window == BOUNDARY);
-    let key = if is_pem {
-        let text = core::str::from_utf8(bytes).map_err(|_| Failure::InvalidUtf8("key data"))?;
-        PublicKey::from_pem_with_policy(text, policy)?
-    } else {
-        PublicKey::from_der_with_policy(bytes, policy)?
-    };
-    Ok(key)
+    Ok(PublicKey::from_any_form_with_policy(bytes, policy)?)
 }
 
 /// # Safety

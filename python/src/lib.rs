@@ -88,29 +88,15 @@ impl TextOrBytes {
     }
 }
 
-/// Reads a key as PEM if it has a PEM boundary, as DER otherwise.
+/// Reads a key in any form the library reads (PEM, escaped PEM, base64, DER): the library
+/// decides the form, as it does for Rust callers.
 fn parse_key(
     py: Python<'_>,
     key: &TextOrBytes,
     policy: ruj::KeyPolicy,
 ) -> PyResult<ruj::PublicKey> {
-    const BOUNDARY: &[u8] = b"-----BEGIN";
-    let bytes = key.as_bytes();
-    let is_pem = bytes
-        .windows(BOUNDARY.len())
-        .any(|window| window == BOUNDARY);
-    let parsed = if is_pem {
-        // PEM that is not UTF-8 is not well-formed PEM.
-        let not_pem = ruj::ConfigError::InvalidKey {
-            defect: ruj::KeyDefect::Pem,
-        };
-        std::str::from_utf8(bytes)
-            .map_err(|_| not_pem)
-            .and_then(|text| ruj::PublicKey::from_pem_with_policy(text, policy))
-    } else {
-        ruj::PublicKey::from_der_with_policy(bytes, policy)
-    };
-    parsed.map_err(|error| misconfigured(py, error))
+    ruj::PublicKey::from_any_form_with_policy(key.as_bytes(), policy)
+        .map_err(|error| misconfigured(py, error))
 }
 
 /// A verified RegisterUsage registration; only `Verifier.verify` makes one.
