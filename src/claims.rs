@@ -81,9 +81,12 @@ impl<'a> Claims<'a> {
                 (Member::Nonce, Value::Null) => nonce = None,
                 (Member::Nonce, _) => return Err(wrong(Expected::StringOrNull)),
                 (Member::IssuedAt, value) => issued_at = time_claim(value, reader.value_text()),
-                // The rotation timestamp, and (unreachably) any member the table gains
-                // without a rule here: reported, never trusted for anything.
-                (_, value) => rotation = time_claim(value, reader.value_text()),
+                (Member::PublicKeyRotationTimestamp, value) => {
+                    rotation = time_claim(value, reader.value_text());
+                }
+                // `CLAIMS` names only the five claims above; a member it gained without a
+                // rule here would be ignored like any unknown member, never misread.
+                _ => {}
             }
         }
         let missing = |member| JsonDefect::MissingMember { member };
