@@ -49,8 +49,10 @@ cat > "$work/.cargo/config.toml" <<TOML
 register-usage-jwt = { path = "$work/register-usage-jwt-0.1.0" }
 TOML
 
-# Kept between runs (outside $work, which is recreated), so a rerun recompiles only the crates.
+# A fresh target dir every run: the unpacked sources carry the archive's timestamps, which
+# cargo's freshness check cannot tell from an earlier run's build.
 export CARGO_TARGET_DIR="${work}-target"
+rm -rf "$CARGO_TARGET_DIR"
 for crate in register-usage-jwt register-usage-jwt-macros; do
     echo "== cargo test in the unpacked $crate"
     (cd "$work/$crate-0.1.0" && cargo test --all-features)
