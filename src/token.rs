@@ -1,6 +1,7 @@
 //! The compact serialization: size bound, three segments, strict base64url.
 
-use base64ct::{Base64UrlUnpadded, Encoding};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::{Error, Segment, TokenDefect};
 
@@ -35,13 +36,7 @@ impl<'t, 'b> DecodedToken<'t, 'b> {
             });
         }
         let malformed = |defect| Error::MalformedToken { defect };
-        let mut segments = token.split(|&b| b == b'.');
-        let (Some(header), Some(payload), Some(signature), None) = (
-            segments.next(),
-            segments.next(),
-            segments.next(),
-            segments.next(),
-        ) else {
+        let Some((header, payload, signature)) = split_segments(token) else {
             let dots = token.iter().filter(|&&b| b == b'.').count();
             return Err(malformed(TokenDefect::SegmentCount {
                 found: dots.saturating_add(1),
@@ -64,6 +59,33 @@ impl<'t, 'b> DecodedToken<'t, 'b> {
     }
 }
 
+/// The three dot-separated segments, or `None` for any other count.
+fn split_segments(token: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    fn three<'t>(
+        mut segments: impl Iterator<Item = &'t [u8]>,
+    ) -> Option<(&'t [u8], &'t [u8], &'t [u8])> {
+        match (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) {
+            (Some(header), Some(payload), Some(signature), None) => {
+                Some((header, payload, signature))
+            }
+            _ => None,
+        }
+    }
+    // A token is ASCII, and `str::split` finds a `char` with `memchr`, many bytes at a time:
+    // on the 8 KiB an attacker may send, a byte-by-byte search costs as much as decoding.
+    // Bytes that are not UTF-8 are refused later as base64 either way; they take the slow
+    // split only so that the count of segments reported is the same.
+    match core::str::from_utf8(token) {
+        Ok(text) => three(text.split('.').map(str::as_bytes)),
+        Err(_) => three(token.split(|&b| b == b'.')),
+    }
+}
+
 /// Decodes one segment into the front of `buffer`, returning it and the unused rest.
 fn decode_segment<'b>(
     encoded: &[u8],
@@ -75,13 +97,14 @@ fn decode_segment<'b>(
             defect: TokenDefect::EmptySegment { segment },
         });
     }
-    // base64ct rejects padding, characters outside the URL-safe alphabet (so whitespace,
-    // `+` and `/`), impossible lengths and non-zero trailing bits.
-    let len = Base64UrlUnpadded::decode(encoded, buffer)
+    // This engine rejects padding (`RequireNone`), characters outside the URL-safe alphabet
+    // (so whitespace, `+` and `/`), impossible lengths and non-zero trailing bits. The buffer
+    // holds every segment of a token within `MAX_TOKEN_LEN`, so it is never too small.
+    let len = URL_SAFE_NO_PAD
+        .decode_slice(encoded, buffer)
         .map_err(|_| Error::MalformedToken {
             defect: TokenDefect::Base64 { segment },
-        })?
-        .len();
-    let (decoded, rest) = buffer.split_at_mut(len);
+        })?;
+    let (decoded, rest) = buffer.split_at_mut_checked(len).ok_or(Error::Internal)?;
     Ok((decoded, rest))
 }
