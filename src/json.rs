@@ -81,7 +81,12 @@ impl DecodedChars<'_> {
     fn hex4(&mut self) -> u32 {
         let mut value = 0u32;
         for _ in 0..4 {
-            let digit = self.rest.next().and_then(|c| c.to_digit(16)).unwrap_or(0);
+            let digit = self
+                .rest
+                .next()
+                .and_then(|c| u8::try_from(c).ok())
+                .and_then(hex_digit)
+                .unwrap_or(0);
             value = (value << 4) | digit;
         }
         value
@@ -231,9 +236,7 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
             (State::First, _) => {}
             (State::Next, _) => return Err(self.syntax()),
         }
-        let name_offset = self.pos;
-        let name = self.string()?;
-        let seen = self.remember(name_offset, name)?;
+        let (name, seen) = self.member_name_decoded()?;
         self.seen
             .push(seen)
             .map_err(|_| JsonDefect::TooManyMembers { max: MAX_MEMBERS })?;
@@ -253,32 +256,54 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         self.value_text
     }
 
-    /// Records where `name`'s decoded bytes are, unescaping it into `names` if need be.
-    fn remember(&mut self, offset: usize, name: JsonStr<'a>) -> Result<SeenName, JsonDefect> {
-        // The name starts after its opening quote.
-        let raw_start = offset.saturating_add(1);
-        if !name.escaped {
-            return Ok(SeenName {
+    /// Reads a top-level member's name and records where its decoded bytes are: in the input
+    /// when it has no escape, otherwise decoded into `names` in the same pass that checks it.
+    fn member_name_decoded(&mut self) -> Result<(JsonStr<'a>, SeenName), JsonDefect> {
+        let offset = self.pos;
+        self.expect(b'"')?;
+        let start = self.pos;
+        let names_start = self.names_len;
+        // `NAME_BYTES` covers the decoded token and unescaping never lengthens a name, so the
+        // buffer cannot run out; should that bound change, the scan reports a syntax error
+        // rather than panicking.
+        let free = self.names.get_mut(names_start..).unwrap_or_default();
+        let scanned = scan_string(self.input.as_bytes(), start, Some(free))?;
+        let name = self.finish_string(start, &scanned)?;
+        let seen = if scanned.escaped {
+            self.names_len = names_start.saturating_add(scanned.decoded_len);
+            SeenName {
                 offset,
-                start: raw_start,
+                start: names_start,
+                len: scanned.decoded_len,
+                unescaped_into_buffer: true,
+            }
+        } else {
+            SeenName {
+                offset,
+                start,
                 len: name.raw.len(),
                 unescaped_into_buffer: false,
-            });
-        }
-        let start = self.names_len;
-        // Unreachable while `NAME_BYTES` covers the decoded token (unescaping never lengthens
-        // a name); a syntax error at the name rather than a panic should that bound change.
-        let len = self
-            .names
-            .get_mut(start..)
-            .and_then(|free| unescape(name.raw.as_bytes(), free))
-            .ok_or(JsonDefect::Syntax { offset })?;
-        self.names_len = start.saturating_add(len);
-        Ok(SeenName {
-            offset,
-            start,
-            len,
-            unescaped_into_buffer: true,
+            }
+        };
+        Ok((name, seen))
+    }
+
+    /// The string `scanned` found from `start`; moves past its closing quote.
+    fn finish_string(
+        &mut self,
+        start: usize,
+        scanned: &ScannedString,
+    ) -> Result<JsonStr<'a>, JsonDefect> {
+        let raw = self
+            .input
+            .get(start..scanned.end)
+            .ok_or(JsonDefect::Syntax {
+                offset: scanned.end,
+            })?;
+        self.pos = scanned.end.saturating_add(1); // after the closing quote
+        Ok(JsonStr {
+            raw,
+            escaped: scanned.escaped,
         })
     }
 
@@ -334,38 +359,50 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
     }
 
     /// Reads one value. Scalars are returned; arrays and objects are walked without
-    /// recursion, keeping one bit per open container (set for an object).
+    /// recursion, keeping one bit per open container (set for an object) in one word.
+    ///
+    /// A run of `[` opens, and a run of `]` closing only arrays closes, in one step: nesting
+    /// is what a crafted header is made of, and this runs before any signature is checked.
     fn value(&mut self) -> Result<Value<'a>, JsonDefect> {
+        const _: () = assert!(MAX_DEPTH <= 64, "the open containers are bits of one u64");
+        let too_deep = JsonDefect::NestingTooDeep { max: MAX_DEPTH };
         self.skip_whitespace();
         let kind = match self.peek() {
             Some(b'[') => Value::Array,
             Some(b'{') => Value::Object,
             _ => return self.scalar(),
         };
-        let mut open = BitStack::new();
+        // The open containers, the innermost in the lowest bit; `depth` of them.
+        let mut open = 0u64;
+        let mut depth = 0usize;
         loop {
             // Here a value is expected.
             self.skip_whitespace();
             match self.peek() {
                 Some(b'[') => {
-                    self.bump();
-                    open.push(false)?;
+                    let run = self.run_of(b'[');
+                    depth = depth.saturating_add(run);
+                    if depth > MAX_DEPTH {
+                        return Err(too_deep);
+                    }
+                    open = shift_left(open, run);
+                    self.pos = self.pos.saturating_add(run);
                     self.skip_whitespace();
-                    if self.peek() == Some(b']') {
-                        self.bump();
-                        open.pop();
-                    } else {
+                    // An empty array closes in the loop below.
+                    if self.peek() != Some(b']') {
                         continue;
                     }
                 }
                 Some(b'{') => {
+                    depth = depth.saturating_add(1);
+                    if depth > MAX_DEPTH {
+                        return Err(too_deep);
+                    }
+                    open = shift_left(open, 1) | 1;
                     self.bump();
-                    open.push(true)?;
                     self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
-                        self.bump();
-                        open.pop();
-                    } else {
+                    // An empty object closes in the loop below.
+                    if self.peek() != Some(b'}') {
                         self.member_name()?;
                         continue;
                     }
@@ -376,9 +413,10 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
             }
             // Here a value has ended: close containers until one continues.
             loop {
-                let Some(in_object) = open.top() else {
+                if depth == 0 {
                     return Ok(kind);
-                };
+                }
+                let in_object = open & 1 == 1;
                 self.skip_whitespace();
                 match self.peek() {
                     Some(b',') => {
@@ -391,16 +429,27 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
                     }
                     Some(b'}') if in_object => {
                         self.bump();
-                        open.pop();
+                        open >>= 1;
+                        depth = depth.saturating_sub(1);
                     }
                     Some(b']') if !in_object => {
-                        self.bump();
-                        open.pop();
+                        let run = self.run_of(b']').min(depth);
+                        // Closes `run` containers only if every one of them is an array.
+                        let closed = if open & low_bits(run) == 0 { run } else { 1 };
+                        self.pos = self.pos.saturating_add(closed);
+                        open = shift_right(open, closed);
+                        depth = depth.saturating_sub(closed);
                     }
                     _ => return Err(self.syntax()),
                 }
             }
         }
+    }
+
+    /// How many times `byte` repeats from the read position.
+    fn run_of(&self, byte: u8) -> usize {
+        let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
+        rest.iter().take_while(|&&b| b == byte).count()
     }
 
     /// A nested member's name and colon; nested names are not checked for duplicates.
@@ -473,45 +522,107 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
     /// A string starting at the opening quote: validates escapes and pairs surrogates.
     fn string(&mut self) -> Result<JsonStr<'a>, JsonDefect> {
         self.expect(b'"')?;
-        let bytes = self.input.as_bytes();
         let start = self.pos;
-        let mut pos = start;
-        let mut escaped = false;
-        loop {
-            pos = pos.saturating_add(plain_run(bytes.get(pos..).unwrap_or_default()));
-            match bytes.get(pos) {
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    escaped = true;
-                    pos = escape_end(bytes, pos)?;
-                }
-                // The end of the input, or a control character, which must be escaped.
-                _ => return Err(JsonDefect::Syntax { offset: pos }),
-            }
-        }
-        let raw = self
-            .input
-            .get(start..pos)
-            .ok_or(JsonDefect::Syntax { offset: pos })?;
-        self.pos = pos.saturating_add(1); // after the closing quote
-        Ok(JsonStr { raw, escaped })
+        let scanned = scan_string(self.input.as_bytes(), start, None)?;
+        self.finish_string(start, &scanned)
     }
 }
 
-/// Where the escape whose backslash is at `at` ends, once it is checked: one of the eight
+/// What [`scan_string`] found.
+#[derive(Debug)]
+struct ScannedString {
+    /// The offset of the closing quote.
+    end: usize,
+    /// Whether the string has an escape.
+    escaped: bool,
+    /// How many bytes were decoded into the output, if the string has an escape.
+    decoded_len: usize,
+}
+
+/// Reads a string from `start`, just after its opening quote, to its closing quote, and
+/// checks every escape. With `decoded`, a string that has an escape is also decoded into it
+/// in the same pass: a header of fully escaped names is 6 KiB of `\uXXXX`, and this runs
+/// before any signature is checked.
+fn scan_string(
+    bytes: &[u8],
+    start: usize,
+    mut decoded: Option<&mut [u8]>,
+) -> Result<ScannedString, JsonDefect> {
+    let mut pos = start;
+    let mut escaped = false;
+    let mut written = 0usize;
+    loop {
+        // Until the first escape nothing is copied; at it, everything read so far is.
+        let run_start = if escaped { pos } else { start };
+        pos = pos.saturating_add(plain_run(bytes.get(pos..).unwrap_or_default()));
+        let at_escape = match bytes.get(pos) {
+            Some(b'"') => false,
+            Some(b'\\') => true,
+            // The end of the input, or a control character, which must be escaped.
+            _ => return Err(JsonDefect::Syntax { offset: pos }),
+        };
+        if let Some(out) = decoded.as_deref_mut() {
+            if escaped || at_escape {
+                let run = bytes.get(run_start..pos).unwrap_or_default();
+                written = append(out, written, run).ok_or(JsonDefect::Syntax { offset: pos })?;
+            }
+        }
+        if !at_escape {
+            return Ok(ScannedString {
+                end: pos,
+                escaped,
+                decoded_len: written,
+            });
+        }
+        escaped = true;
+        let (end, c) = escape(bytes, pos)?;
+        if let Some(out) = decoded.as_deref_mut() {
+            let end_written = written.saturating_add(c.len_utf8());
+            let slot = out
+                .get_mut(written..end_written)
+                .ok_or(JsonDefect::Syntax { offset: pos })?;
+            c.encode_utf8(slot);
+            written = end_written;
+        }
+        pos = end;
+    }
+}
+
+/// Copies `bytes` to `out` at `at`; where the copy ends, or `None` if `out` is too short.
+fn append(out: &mut [u8], at: usize, bytes: &[u8]) -> Option<usize> {
+    if bytes.is_empty() {
+        return Some(at);
+    }
+    let end = at.checked_add(bytes.len())?;
+    out.get_mut(at..end)?.copy_from_slice(bytes);
+    Some(end)
+}
+
+/// The escape whose backslash is at `at`, once it is checked: one of the eight
 /// one-character escapes, or `\uXXXX` that is not a surrogate, or a high surrogate followed
-/// by `\uXXXX` with a low one. The offsets in the errors are those of the byte at fault.
-fn escape_end(bytes: &[u8], at: usize) -> Result<usize, JsonDefect> {
+/// by `\uXXXX` with a low one. Where it ends and the character it stands for; the offsets
+/// in the errors are those of the byte at fault.
+fn escape(bytes: &[u8], at: usize) -> Result<(usize, char), JsonDefect> {
     let after = |n: usize| at.saturating_add(n);
+    let simple = |c: char| Ok((after(2), c));
     match bytes.get(after(1)) {
-        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(after(2)),
+        Some(b'"') => simple('"'),
+        Some(b'\\') => simple('\\'),
+        Some(b'/') => simple('/'),
+        Some(b'b') => simple('\u{8}'),
+        Some(b'f') => simple('\u{c}'),
+        Some(b'n') => simple('\n'),
+        Some(b'r') => simple('\r'),
+        Some(b't') => simple('\t'),
         Some(b'u') => {
             let unit = hex4(bytes, after(2))?;
             if (0xDC00..0xE000).contains(&unit) {
                 return Err(JsonDefect::UnpairedSurrogate { offset: after(6) });
             }
             if !(0xD800..0xDC00).contains(&unit) {
-                return Ok(after(6));
+                // Not a surrogate, so a scalar value.
+                let c = char::from_u32(unit).ok_or(JsonDefect::Syntax { offset: after(2) })?;
+                return Ok((after(6), c));
             }
             if bytes.get(after(6)) != Some(&b'\\') {
                 return Err(JsonDefect::UnpairedSurrogate { offset: after(6) });
@@ -523,7 +634,10 @@ fn escape_end(bytes: &[u8], at: usize) -> Result<usize, JsonDefect> {
             if !(0xDC00..0xE000).contains(&low) {
                 return Err(JsonDefect::UnpairedSurrogate { offset: after(12) });
             }
-            Ok(after(12))
+            // At most 0x10FFFF, and not a surrogate.
+            let code = 0x10000u32.wrapping_add(((unit & 0x3FF) << 10) | (low & 0x3FF));
+            let c = char::from_u32(code).ok_or(JsonDefect::Syntax { offset: after(2) })?;
+            Ok((after(12), c))
         }
         _ => Err(JsonDefect::Syntax { offset: after(1) }),
     }
@@ -534,12 +648,13 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, JsonDefect> {
     if let Some(&[a, b, c, d]) = bytes.get(at..at.saturating_add(4)) {
         // One table lookup per digit and one test for all four: a header of fully escaped
         // names is a thousand of these.
-        let [a, b, c, d] = [a, b, c, d].map(|digit| {
+        let value = |digit: u8| {
             HEX_VALUE
                 .get(usize::from(digit))
                 .copied()
                 .unwrap_or(NOT_HEX)
-        });
+        };
+        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
         if (a | b | c | d) & NOT_HEX == 0 {
             return Ok(u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(d));
         }
@@ -619,97 +734,25 @@ const fn hex_digit(b: u8) -> Option<u32> {
     Some(value as u32)
 }
 
-/// Decodes `raw`, the text between the quotes of a string [`ObjectReader::string`] has
-/// validated, into the front of `out`; the number of bytes written, or `None` if `out` is too
-/// short.
-///
-/// Byte by byte, with no per-character iterator: a header of fully escaped names is 6 KiB of
-/// `\uXXXX`, and this runs before any signature is checked.
-fn unescape(raw: &[u8], out: &mut [u8]) -> Option<usize> {
-    // Validated: four hex digits; the fallback only keeps this total.
-    let unit_at = |at: usize| hex4(raw, at).unwrap_or(0);
-    let mut read = 0usize;
-    let mut written = 0usize;
-    while let Some(&b) = raw.get(read) {
-        if b != b'\\' {
-            *out.get_mut(written)? = b;
-            written = written.saturating_add(1);
-            read = read.saturating_add(1);
-            continue;
-        }
-        let (decoded, used) = match raw.get(read.saturating_add(1)) {
-            Some(b'b') => ('\u{8}', 2),
-            Some(b'f') => ('\u{c}', 2),
-            Some(b'n') => ('\n', 2),
-            Some(b'r') => ('\r', 2),
-            Some(b't') => ('\t', 2),
-            Some(b'u') => {
-                let unit = unit_at(read.saturating_add(2));
-                if (0xD800..0xDC00).contains(&unit) {
-                    // Validated: a high surrogate is followed by `\u` and a low surrogate.
-                    let low = unit_at(read.saturating_add(8));
-                    let code = 0x10000u32.wrapping_add(((unit & 0x3FF) << 10) | (low & 0x3FF));
-                    (
-                        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-                        12,
-                    )
-                } else {
-                    (
-                        char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER),
-                        6,
-                    )
-                }
-            }
-            // `"`, `\` and `/` stand for themselves.
-            Some(&other) => (char::from(other), 2),
-            None => break,
-        };
-        let end = written.checked_add(decoded.len_utf8())?;
-        decoded.encode_utf8(out.get_mut(written..end)?);
-        written = end;
-        read = read.saturating_add(used);
-    }
-    Some(written)
+/// `word << n`, with every bit gone for `n` of 64 or more.
+fn shift_left(word: u64, n: usize) -> u64 {
+    u32::try_from(n)
+        .ok()
+        .and_then(|n| word.checked_shl(n))
+        .unwrap_or(0)
 }
 
-/// One bit per open container, on the stack.
-struct BitStack {
-    bits: [u64; MAX_DEPTH / 64],
-    len: usize,
+/// `word >> n`, with every bit gone for `n` of 64 or more.
+fn shift_right(word: u64, n: usize) -> u64 {
+    u32::try_from(n)
+        .ok()
+        .and_then(|n| word.checked_shr(n))
+        .unwrap_or(0)
 }
 
-impl BitStack {
-    fn new() -> Self {
-        Self {
-            bits: [0; MAX_DEPTH / 64],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, bit: bool) -> Result<(), JsonDefect> {
-        let word = self
-            .bits
-            .get_mut(self.len / 64)
-            .ok_or(JsonDefect::NestingTooDeep { max: MAX_DEPTH })?;
-        let mask = 1u64 << (self.len % 64);
-        if bit {
-            *word |= mask;
-        } else {
-            *word &= !mask;
-        }
-        self.len = self.len.saturating_add(1);
-        Ok(())
-    }
-
-    fn pop(&mut self) {
-        self.len = self.len.saturating_sub(1);
-    }
-
-    fn top(&self) -> Option<bool> {
-        let index = self.len.checked_sub(1)?;
-        let word = self.bits.get(index / 64)?;
-        Some(word & (1u64 << (index % 64)) != 0)
-    }
+/// The lowest `n` bits set.
+fn low_bits(n: usize) -> u64 {
+    !shift_left(u64::MAX, n)
 }
 
 #[cfg(test)]
@@ -737,10 +780,10 @@ mod tests {
         assert_eq!(got[2].1, JsonType::Object);
     }
 
-    /// The byte-level decoder of member names agrees with the character iterator the
-    /// claims are compared through, on every kind of escape and on runs between them.
+    /// The one-pass decoder of member names agrees with the character iterator the claims
+    /// are compared through, on every kind of escape and on runs between them.
     #[test]
-    fn unescape_agrees_with_decoded_chars() {
+    fn name_decoding_agrees_with_decoded_chars() {
         let cases = [
             r#""#,
             r#"plain"#,
@@ -759,18 +802,31 @@ mod tests {
             let (name, _) = reader.next_member().unwrap().unwrap();
             let expected: String = name.chars().collect();
             let mut out = [0u8; 64];
-            let len = unescape(raw.as_bytes(), &mut out).unwrap();
-            assert_eq!(
-                core::str::from_utf8(&out[..len]),
-                Ok(expected.as_str()),
-                "{raw}"
-            );
-            // Too short an output is refused, not truncated.
-            if !expected.is_empty() {
+            let scanned = scan_string(raw.as_bytes(), 0, Some(&mut out)).unwrap_err();
+            // `raw` has no closing quote: the scan stops at its end.
+            assert_eq!(scanned, JsonDefect::Syntax { offset: raw.len() }, "{raw}");
+            let quoted = alloc::format!("{raw}\"");
+            let scanned = scan_string(quoted.as_bytes(), 0, Some(&mut out)).unwrap();
+            assert_eq!(scanned.end, raw.len());
+            assert_eq!(scanned.escaped, raw.contains('\\'), "{raw}");
+            if scanned.escaped {
+                let decoded = &out[..scanned.decoded_len];
                 assert_eq!(
-                    unescape(raw.as_bytes(), &mut out[..expected.len() - 1]),
-                    None
+                    core::str::from_utf8(decoded),
+                    Ok(expected.as_str()),
+                    "{raw}"
                 );
+                // Too short an output is refused, not truncated.
+                let short = &mut out[..expected.len() - 1];
+                assert!(
+                    scan_string(quoted.as_bytes(), 0, Some(short)).is_err(),
+                    "{raw}"
+                );
+            }
+            // The names buffer of the reader holds the same bytes.
+            drop(reader);
+            if scanned.escaped {
+                assert_eq!(&names[..expected.len()], expected.as_bytes(), "{raw}");
             }
         }
     }
