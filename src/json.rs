@@ -79,16 +79,10 @@ pub(crate) struct DecodedChars<'a> {
 
 impl DecodedChars<'_> {
     fn hex4(&mut self) -> u32 {
-        let mut value = 0u32;
-        for _ in 0..4 {
-            let digit = self
-                .rest
-                .next()
-                .and_then(|c| u8::try_from(c).ok())
-                .and_then(hex_digit)
-                .unwrap_or(0);
-            value = (value << 4) | digit;
-        }
+        let rest = self.rest.as_str();
+        // Validated: four hex digits; the fallback only keeps this total.
+        let value = hex4(rest.as_bytes(), 0).unwrap_or(0);
+        self.rest = rest.get(4..).unwrap_or_default().chars();
         value
     }
 }
@@ -575,6 +569,31 @@ fn scan_string(
             });
         }
         escaped = true;
+        // The escape a crafted name repeats, `\uXXXX` of a character below U+D800, in a loop
+        // of its own: no per-escape dispatch, and the UTF-8 written directly.
+        while let Some(&[b'\\', b'u', h0, h1, h2, h3]) = bytes.get(pos..pos.saturating_add(6)) {
+            let value = |digit: u8| {
+                HEX_VALUE
+                    .get(usize::from(digit))
+                    .copied()
+                    .unwrap_or(NOT_HEX)
+            };
+            let digits = [value(h0), value(h1), value(h2), value(h3)];
+            if (digits[0] | digits[1] | digits[2] | digits[3]) & NOT_HEX != 0 || digits[0] >= 0xD {
+                break; // a bad digit (reported below) or U+D000 and above
+            }
+            let unit = digits
+                .iter()
+                .fold(0u32, |unit, &d| (unit << 4) | u32::from(d));
+            if let Some(out) = decoded.as_deref_mut() {
+                written =
+                    append_bmp(out, written, unit).ok_or(JsonDefect::Syntax { offset: pos })?;
+            }
+            pos = pos.saturating_add(6);
+        }
+        if bytes.get(pos) != Some(&b'\\') {
+            continue;
+        }
         let (end, c) = escape(bytes, pos)?;
         if let Some(out) = decoded.as_deref_mut() {
             let end_written = written.saturating_add(c.len_utf8());
@@ -588,7 +607,40 @@ fn scan_string(
     }
 }
 
+/// Writes the UTF-8 of `unit`, a code point below U+D000, to `out` at `at`; where it ends,
+/// or `None` if `out` is too short. Byte by byte: a call to copy one to three bytes costs
+/// more than the bytes.
+#[inline]
+#[allow(clippy::cast_possible_truncation)] // each byte is masked or shifted below 0x100
+fn append_bmp(out: &mut [u8], at: usize, unit: u32) -> Option<usize> {
+    let continuation = |bits: u32| 0x80 | (bits & 0x3F) as u8;
+    match unit {
+        0..0x80 => {
+            *out.get_mut(at)? = unit as u8;
+            at.checked_add(1)
+        }
+        0x80..0x800 => {
+            let [first, second] = out.get_mut(at..at.checked_add(2)?)? else {
+                return None;
+            };
+            *first = 0xC0 | (unit >> 6) as u8;
+            *second = continuation(unit);
+            at.checked_add(2)
+        }
+        _ => {
+            let [first, second, third] = out.get_mut(at..at.checked_add(3)?)? else {
+                return None;
+            };
+            *first = 0xE0 | (unit >> 12) as u8;
+            *second = continuation(unit >> 6);
+            *third = continuation(unit);
+            at.checked_add(3)
+        }
+    }
+}
+
 /// Copies `bytes` to `out` at `at`; where the copy ends, or `None` if `out` is too short.
+#[inline]
 fn append(out: &mut [u8], at: usize, bytes: &[u8]) -> Option<usize> {
     if bytes.is_empty() {
         return Some(at);
@@ -602,6 +654,7 @@ fn append(out: &mut [u8], at: usize, bytes: &[u8]) -> Option<usize> {
 /// one-character escapes, or `\uXXXX` that is not a surrogate, or a high surrogate followed
 /// by `\uXXXX` with a low one. Where it ends and the character it stands for; the offsets
 /// in the errors are those of the byte at fault.
+#[inline]
 fn escape(bytes: &[u8], at: usize) -> Result<(usize, char), JsonDefect> {
     let after = |n: usize| at.saturating_add(n);
     let simple = |c: char| Ok((after(2), c));
@@ -644,6 +697,7 @@ fn escape(bytes: &[u8], at: usize) -> Result<(usize, char), JsonDefect> {
 }
 
 /// The four hex digits at `at`, as one UTF-16 code unit.
+#[inline]
 fn hex4(bytes: &[u8], at: usize) -> Result<u32, JsonDefect> {
     if let Some(&[a, b, c, d]) = bytes.get(at..at.saturating_add(4)) {
         // One table lookup per digit and one test for all four: a header of fully escaped
@@ -677,6 +731,7 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, JsonDefect> {
 /// Sixteen bytes are tested per step with no early exit inside a step, which the compiler
 /// turns into vector compares: a token's strings are most of its bytes, and a byte-by-byte
 /// scan of the 8 KiB an attacker may send costs more than decoding it.
+#[inline]
 fn plain_run(bytes: &[u8]) -> usize {
     // `|`, not `||`: no branch per byte.
     let special = |b: u8| (b == b'"') | (b == b'\\') | (b < 0x20);
