@@ -229,6 +229,27 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
             "malformed_header",
         ),
         (
+            // Containers one byte each, so that no run of brackets closes in one step.
+            "wide arrays of empty arrays",
+            object(others, &|i, size| format!(r#""w{i}":[{}[]]"#, "[],".repeat(size))),
+            "bad_signature",
+        ),
+        (
+            // The most values per byte: one digit and a comma.
+            "wide arrays of numbers",
+            object(others, &|i, size| format!(r#""v{i}":[{}0]"#, "0,".repeat(size))),
+            "bad_signature",
+        ),
+        (
+            // Nested objects of many members: their names are read but not kept.
+            "nested objects of many members",
+            object(others, &|i, size| {
+                let members: Vec<String> = (0..size).map(|j| format!(r#""{j}":0"#)).collect();
+                format!(r#""o{i}":{{{}}}"#, members.join(","))
+            }),
+            "bad_signature",
+        ),
+        (
             // A string of escaped surrogate pairs: the slowest characters to validate.
             "long escaped string",
             object(1, &|_, size| {
