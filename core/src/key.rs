@@ -134,6 +134,7 @@ impl PublicKey {
     /// get bytes of unknown form never decide the form themselves.
     ///
     /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// use register_usage_jwt::{KeyPolicy, PublicKey};
     ///
     /// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");

@@ -181,6 +181,7 @@ fn expand(input: TokenStream, mode: Mode) -> TokenStream {
 }
 
 fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
+    let (crate_path, input) = split_crate_path(input);
     let (path, span) = parse_path_literal(input, mode)?;
     let fail = |message: String| Failure {
         span,
@@ -226,14 +227,40 @@ fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
     out.extend(code("const __REGISTER_USAGE_JWT_DER: &[u8] ="));
     out.extend([TokenTree::Literal(Literal::byte_string(&der))]);
     out.extend(code(";"));
-    out.extend(code(match mode {
+    match mode {
         Mode::Product => {
-            "::register_usage_jwt::EmbeddedKey::__checked_at_compile_time(\
-             __REGISTER_USAGE_JWT_DER)"
+            out.extend(crate_path);
+            out.extend(code(
+                "::EmbeddedKey::__checked_at_compile_time(__REGISTER_USAGE_JWT_DER)",
+            ));
         }
-        Mode::PublishedTestKeysAllowed => "__REGISTER_USAGE_JWT_DER",
-    }));
+        Mode::PublishedTestKeysAllowed => out.extend(code("__REGISTER_USAGE_JWT_DER")),
+    }
     Ok(TokenStream::from(group(Delimiter::Brace, out)))
+}
+
+/// The path of `register-usage-jwt` in the expansion, and the rest of the input.
+///
+/// `register_usage_jwt::embed_product_key!` (feature `macros`) passes `@crate $crate;` before
+/// the caller's tokens: `$crate` names that crate under whatever name the caller's
+/// `Cargo.toml` gives it. Called directly, the macros assume the crate's own name.
+fn split_crate_path(input: TokenStream) -> (TokenStream, TokenStream) {
+    let tokens = flatten_invisible_groups(input);
+    if let [TokenTree::Punct(at), TokenTree::Ident(keyword), rest @ ..] = tokens.as_slice() {
+        if at.as_char() == '@' && keyword.to_string() == "crate" {
+            if let Some(end) = rest
+                .iter()
+                .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+            {
+                let (path, after) = rest.split_at(end);
+                return (
+                    path.iter().cloned().collect(),
+                    after.iter().skip(1).cloned().collect(),
+                );
+            }
+        }
+    }
+    (code("::register_usage_jwt"), tokens.into_iter().collect())
 }
 
 /// The one string literal the macros take, and its span.
