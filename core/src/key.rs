@@ -40,8 +40,9 @@ pub enum KeyPolicy {
 
 /// A product key embedded in the seller's binary, already checked when it was compiled.
 ///
-/// Made only by `register_usage_jwt_macros::embed_product_key!`, which reads the PEM file
-/// at compile time and fails the build if the key is malformed, weak or publicly known.
+/// Made only by `register_usage_jwt::embed_product_key!` (feature `macros`), which reads the
+/// PEM file at compile time and fails the build if the key is malformed, weak or publicly
+/// known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EmbeddedKey {
     der: &'static [u8],

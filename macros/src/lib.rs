@@ -15,8 +15,8 @@
 //!     embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // Once, at start-up: prepare the key (this cannot fail when both crates have the same
-//! // version, because the macro ran the same checks).
+//! // Once, at start-up: prepare the key (this cannot fail: the macro ran the same checks,
+//! // with the same register-usage-jwt-core that loads the key at run time).
 //! let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
 //! assert_eq!(key.bits(), 3072);
 //! let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
@@ -25,14 +25,20 @@
 //! # }
 //! ```
 //!
-//! Your `Cargo.toml` needs both crates: the macro expands to a path into
-//! `register_usage_jwt`.
+//! # One dependency: the `macros` feature of register-usage-jwt
+//! Sellers normally do not depend on this crate: `register-usage-jwt` re-exports its macros
+//! as `register_usage_jwt::embed_product_key!` and `register_usage_jwt::embed_test_key!`
+//! behind its `macros` feature, and those work under any name you give the dependency:
 //!
 //! ```toml
 //! [dependencies]
-//! register-usage-jwt = "0.1"          # add default-features = false for no_std
-//! register-usage-jwt-macros = "0.1"
+//! # add default-features = false for no_std
+//! register-usage-jwt = { version = "0.1", features = ["macros"] }
+//! # or renamed: rujwt = { package = "register-usage-jwt", version = "0.1", features = ["macros"] }
 //! ```
+//!
+//! Used directly, as above, this crate's macros expand to paths under `::register_usage_jwt`,
+//! so your `Cargo.toml` then needs both crates, and `register-usage-jwt` under its own name.
 //!
 //! The macro runs on the build host, so your binary can be `no_std`: the expansion is a
 //! `const` expression holding the DER bytes, nothing else.
