@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Packages the two published crates, checks what they ship, unpacks them and runs their
-# own tests from the unpacked sources (as a seller vendoring them, or crates.io, sees them).
+# Packages the three published crates (register-usage-jwt, its implementation
+# register-usage-jwt-core, and register-usage-jwt-macros), checks what they ship, unpacks them
+# and runs their own tests from the unpacked sources (as a seller vendoring them, or
+# crates.io, sees them).
 #
 #   scripts/package-check.sh
 #
-# The unpacked macros crate resolves `register-usage-jwt` to the unpacked core through a
-# `[patch.crates-io]`, since neither is published yet.
+# The unpacked crates resolve each other (register-usage-jwt -> -core and -macros, -macros ->
+# -core) through a `[patch.crates-io]` to the unpacked sources, since none is published yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -14,9 +16,10 @@ work="${TMPDIR:-/tmp}/register-usage-jwt-package-check"
 rm -rf "$work"
 mkdir -p "$work"
 
-cargo package --no-verify --allow-dirty -p register-usage-jwt -p register-usage-jwt-macros
+crates=(register-usage-jwt-core register-usage-jwt-macros register-usage-jwt)
+cargo package --no-verify --allow-dirty -p register-usage-jwt-core -p register-usage-jwt-macros -p register-usage-jwt
 
-for crate in register-usage-jwt register-usage-jwt-macros; do
+for crate in "${crates[@]}"; do
     file="$root/target/package/$crate-0.1.0.crate"
     listing=$(tar tzf "$file")
     echo "== $crate: $(echo "$listing" | wc -l) files"
@@ -36,7 +39,7 @@ for crate in register-usage-jwt register-usage-jwt-macros; do
 done
 
 # The packaged README (the registry page) has no relative links.
-for readme in "$work/register-usage-jwt-0.1.0/CRATE-README.md" "$work/register-usage-jwt-macros-0.1.0/README.md"; do
+for readme in "$work/register-usage-jwt-0.1.0/CRATE-README.md" "$work/register-usage-jwt-core-0.1.0/README.md" "$work/register-usage-jwt-macros-0.1.0/README.md"; do
     if grep -nE '\]\((\.\.?/|[a-zA-Z0-9_-]+\.md|[a-zA-Z0-9_-]+/)' "$readme"; then
         echo "FAIL: relative link in $readme (above)"
         exit 1
@@ -46,14 +49,15 @@ done
 mkdir -p "$work/.cargo"
 cat > "$work/.cargo/config.toml" <<TOML
 [patch.crates-io]
-register-usage-jwt = { path = "$work/register-usage-jwt-0.1.0" }
+register-usage-jwt-core = { path = "$work/register-usage-jwt-core-0.1.0" }
+register-usage-jwt-macros = { path = "$work/register-usage-jwt-macros-0.1.0" }
 TOML
 
 # A fresh target dir every run: the unpacked sources carry the archive's timestamps, which
 # cargo's freshness check cannot tell from an earlier run's build.
 export CARGO_TARGET_DIR="${work}-target"
 rm -rf "$CARGO_TARGET_DIR"
-for crate in register-usage-jwt register-usage-jwt-macros; do
+for crate in "${crates[@]}"; do
     echo "== cargo test in the unpacked $crate"
     (cd "$work/$crate-0.1.0" && cargo test --all-features)
     (cd "$work/$crate-0.1.0" && cargo test)

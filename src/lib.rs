@@ -58,50 +58,37 @@
 //! - `std` (default): [`Timestamp::to_system_time`].
 //! - `getrandom`: `RandomNonce`, a fresh 192-bit nonce per call (no_std-compatible).
 //! - `serde`: `Serialize` for [`Registration`].
+//! - `macros`: [`embed_product_key!`] and [`embed_test_key!`], the product key compiled in
+//!   and checked at compile time (the procedural macros of `register-usage-jwt-macros`).
+//!
+//! # Embedding the product key (feature `macros`)
+//! With the `macros` feature, [`embed_product_key!`] reads your product key's file while
+//! your crate compiles, runs the checks of [`PublicKey::from_pem`] and fails the build if
+//! the key would be refused at run time. See [`embed_product_key!`] for an example.
+//!
+#![cfg_attr(
+    feature = "macros",
+    doc = "[`embed_product_key!`]: crate::embed_product_key\n\n[`embed_test_key!`]: crate::embed_test_key"
+)]
+#![cfg_attr(
+    not(feature = "macros"),
+    doc = "[`embed_product_key!`]: https://docs.rs/register-usage-jwt/latest/register_usage_jwt/macro.embed_product_key.html\n\n[`embed_test_key!`]: https://docs.rs/register-usage-jwt/latest/register_usage_jwt/macro.embed_test_key.html"
+)]
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-extern crate alloc;
-#[cfg(feature = "std")]
-extern crate std;
+// The implementation lives in `register-usage-jwt-core`, so that `register-usage-jwt-macros`
+// can check keys with the same code at compile time; this crate is its public face.
+pub use register_usage_jwt_core::*;
 
-mod claims;
-mod error;
-mod header;
-mod json;
-mod key;
-mod key_form;
-mod known_keys;
-mod nonce;
-mod pss;
-mod registration;
-mod token;
-mod verifier;
+#[cfg(feature = "macros")]
+mod macros;
 
-#[cfg(feature = "fuzzing")]
-pub mod fuzzing;
-
-pub use error::{
-    Algorithm, ConfigError, Error, Expected, HeaderParameter, JsonDefect, JsonType, KeyDefect,
-    KeyVersions, KnownKey, MAX_KEY_VERSIONS, Member, NonceDefect, ProductCodeDefect, Segment,
-    SignatureDefect, Step, TokenDefect,
-};
-pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
-pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
-pub use key_form::{
-    Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,
-    decode_key,
-};
-#[cfg(feature = "getrandom")]
-pub use nonce::RandomNonce;
-pub use nonce::{AsNonce, Nonce};
-pub use registration::{
-    MAX_NONCE_BYTES, MAX_NONCE_CHARS, MAX_PRODUCT_CODE_LEN, MAX_RAW_CLAIM_LEN, RawClaim,
-    Registration, TimeClaim, Timestamp,
-};
-pub use token::MAX_TOKEN_LEN;
-pub use verifier::Verifier;
+/// The procedural macros behind [`embed_product_key!`] and [`embed_test_key!`]; not an API.
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+pub use register_usage_jwt_macros as __macros;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(all(doctest, feature = "getrandom"))]

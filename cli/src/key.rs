@@ -234,8 +234,8 @@ impl Verdict {
 pub fn embed_lines(product_code: Option<&str>, keys: &[(u32, String)]) -> Vec<String> {
     let code = product_code.unwrap_or("YOUR_PRODUCT_CODE");
     let mut lines = vec![
-        "// Cargo.toml: register-usage-jwt and register-usage-jwt-macros; the path is relative \
-         to the directory of your crate's Cargo.toml."
+        "// Cargo.toml: register-usage-jwt = { version = \"0.1\", features = [\"macros\"] }; the \
+         path is relative to the directory of your crate's Cargo.toml."
             .to_owned(),
     ];
     for (version, path) in keys {
@@ -243,7 +243,7 @@ pub fn embed_lines(product_code: Option<&str>, keys: &[(u32, String)]) -> Vec<St
             "const PRODUCT_KEY_V{version}: register_usage_jwt::EmbeddedKey ="
         ));
         lines.push(format!(
-            "    register_usage_jwt_macros::embed_product_key!({path:?});"
+            "    register_usage_jwt::embed_product_key!({path:?});"
         ));
     }
     lines.push("let verifier = register_usage_jwt::Verifier::new(".to_owned());

@@ -864,7 +864,8 @@ fn key_inspect_shows_parameters_verdict_and_embed_lines() {
         "bits:           3072",
         "exponent:       65537",
         "verdict:        accepted",
-        "embed_product_key!(",
+        "register_usage_jwt::embed_product_key!(",
+        "features = [\"macros\"]",
         "PublicKey::from_embedded(PRODUCT_KEY_V1)?",
         "\"1fszvu527waovqeuhpkyx2b5d\",",
     ] {

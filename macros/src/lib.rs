@@ -15,8 +15,8 @@
 //!     embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // Once, at start-up: prepare the key (this cannot fail when both crates have the same
-//! // version, because the macro ran the same checks).
+//! // Once, at start-up: prepare the key (this cannot fail: the macro ran the same checks,
+//! // with the same register-usage-jwt-core that loads the key at run time).
 //! let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
 //! assert_eq!(key.bits(), 3072);
 //! let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
@@ -25,14 +25,20 @@
 //! # }
 //! ```
 //!
-//! Your `Cargo.toml` needs both crates: the macro expands to a path into
-//! `register_usage_jwt`.
+//! # One dependency: the `macros` feature of register-usage-jwt
+//! Sellers normally do not depend on this crate: `register-usage-jwt` re-exports its macros
+//! as `register_usage_jwt::embed_product_key!` and `register_usage_jwt::embed_test_key!`
+//! behind its `macros` feature, and those work under any name you give the dependency:
 //!
 //! ```toml
 //! [dependencies]
-//! register-usage-jwt = "0.1"          # add default-features = false for no_std
-//! register-usage-jwt-macros = "0.1"
+//! # add default-features = false for no_std
+//! register-usage-jwt = { version = "0.1", features = ["macros"] }
+//! # or renamed: rujwt = { package = "register-usage-jwt", version = "0.1", features = ["macros"] }
 //! ```
+//!
+//! Used directly, as above, this crate's macros expand to paths under `::register_usage_jwt`,
+//! so your `Cargo.toml` then needs both crates, and `register-usage-jwt` under its own name.
 //!
 //! The macro runs on the build host, so your binary can be `no_std`: the expansion is a
 //! `const` expression holding the DER bytes, nothing else.
@@ -181,6 +187,7 @@ fn expand(input: TokenStream, mode: Mode) -> TokenStream {
 }
 
 fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
+    let (crate_path, input) = split_crate_path(input);
     let (path, span) = parse_path_literal(input, mode)?;
     let fail = |message: String| Failure {
         span,
@@ -226,14 +233,40 @@ fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
     out.extend(code("const __REGISTER_USAGE_JWT_DER: &[u8] ="));
     out.extend([TokenTree::Literal(Literal::byte_string(&der))]);
     out.extend(code(";"));
-    out.extend(code(match mode {
+    match mode {
         Mode::Product => {
-            "::register_usage_jwt::EmbeddedKey::__checked_at_compile_time(\
-             __REGISTER_USAGE_JWT_DER)"
+            out.extend(crate_path);
+            out.extend(code(
+                "::EmbeddedKey::__checked_at_compile_time(__REGISTER_USAGE_JWT_DER)",
+            ));
         }
-        Mode::PublishedTestKeysAllowed => "__REGISTER_USAGE_JWT_DER",
-    }));
+        Mode::PublishedTestKeysAllowed => out.extend(code("__REGISTER_USAGE_JWT_DER")),
+    }
     Ok(TokenStream::from(group(Delimiter::Brace, out)))
+}
+
+/// The path of `register-usage-jwt` in the expansion, and the rest of the input.
+///
+/// `register_usage_jwt::embed_product_key!` (feature `macros`) passes `@crate $crate;` before
+/// the caller's tokens: `$crate` names that crate under whatever name the caller's
+/// `Cargo.toml` gives it. Called directly, the macros assume the crate's own name.
+fn split_crate_path(input: TokenStream) -> (TokenStream, TokenStream) {
+    let tokens = flatten_invisible_groups(input);
+    if let [TokenTree::Punct(at), TokenTree::Ident(keyword), rest @ ..] = tokens.as_slice() {
+        if at.as_char() == '@' && keyword.to_string() == "crate" {
+            if let Some(end) = rest
+                .iter()
+                .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+            {
+                let (path, after) = rest.split_at(end);
+                return (
+                    path.iter().cloned().collect(),
+                    after.iter().skip(1).cloned().collect(),
+                );
+            }
+        }
+    }
+    (code("::register_usage_jwt"), tokens.into_iter().collect())
 }
 
 /// The one string literal the macros take, and its span.

@@ -3,7 +3,7 @@
 //!
 //! ```no_run
 //! use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier};
-//! use register_usage_jwt_macros::embed_product_key;
+//! use register_usage_jwt::embed_product_key; // feature `macros`
 //!
 //! // Compiled in: the product code and the key of every configured key version.
 //! const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";

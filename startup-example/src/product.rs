@@ -5,8 +5,7 @@
 //! command line, environment, files or network cannot make the check accept their own
 //! tokens: they would need AWS Marketplace's private key for one of these versions.
 
-use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier};
-use register_usage_jwt_macros::embed_product_key;
+use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier, embed_product_key};
 use register_usage_startup_example::NotEntitled;
 
 /// Your AWS Marketplace product code.

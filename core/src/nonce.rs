@@ -22,6 +22,7 @@ impl<'a> Nonce<'a> {
     /// Checks that `nonce` can be sent to RegisterUsage.
     ///
     /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// use register_usage_jwt::Nonce;
     ///
     /// let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
@@ -92,6 +93,7 @@ const RANDOM_TEXT_LEN: usize = RANDOM_BYTES / 3 * 4;
 /// replace it with anything stable (a version, a host or cluster id).
 ///
 /// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// use register_usage_jwt::RandomNonce;
 ///
 /// let nonce = RandomNonce::generate()?;

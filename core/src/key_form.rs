@@ -280,6 +280,7 @@ impl fmt::Debug for DecodedKey {
 /// key, a certificate, PEM headers and base64 that is not a key.
 ///
 /// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// use register_usage_jwt::{decode_key, KeyForm, KeyFormDefect};
 ///
 /// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");

@@ -559,6 +559,7 @@ impl Error {
     /// should produce.
     ///
     /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// use register_usage_jwt::{Error, Step};
     ///
     /// assert_eq!(Error::NonceMismatch.step(), Some(Step::Nonce));

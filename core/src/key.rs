@@ -40,8 +40,9 @@ pub enum KeyPolicy {
 
 /// A product key embedded in the seller's binary, already checked when it was compiled.
 ///
-/// Made only by `register_usage_jwt_macros::embed_product_key!`, which reads the PEM file
-/// at compile time and fails the build if the key is malformed, weak or publicly known.
+/// Made only by `register_usage_jwt::embed_product_key!` (feature `macros`), which reads the
+/// PEM file at compile time and fails the build if the key is malformed, weak or publicly
+/// known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EmbeddedKey {
     der: &'static [u8],
@@ -134,6 +135,7 @@ impl PublicKey {
     /// get bytes of unknown form never decide the form themselves.
     ///
     /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// use register_usage_jwt::{KeyPolicy, PublicKey};
     ///
     /// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");

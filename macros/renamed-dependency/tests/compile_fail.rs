@@ -1,0 +1,12 @@
+//! Through the renamed dependency, a refused key or a wrong argument fails the build with
+//! the macros' message, pointing at the seller's tokens (not into `rujwt`'s `macro_rules!`).
+//!
+//! Refresh the snapshots with `TRYBUILD=overwrite cargo test -p
+//! register-usage-jwt-renamed-dependency-check --test compile_fail`, then review the diff.
+//! (The cases do not depend on the directory trybuild compiles them in: a missing file is
+//! missing from there too.)
+
+#[test]
+fn errors_point_at_the_sellers_tokens() {
+    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}

@@ -1,0 +1,6 @@
+const PRODUCT_KEY_V1: rujwt::EmbeddedKey =
+    rujwt::embed_product_key!("keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+
+fn main() {
+    let _ = PRODUCT_KEY_V1;
+}
