@@ -39,7 +39,10 @@ fn nested(open: &str, close: &str, in_header: bool) -> String {
 fn largest() -> String {
     let sig_len = Base64UrlUnpadded::encoded_len(&[0u8; 512]);
     for spaces in 0..4 {
-        let header = format!("{{\"alg\":\"PS256\",{}\"typ\":\"JWT\"}}", " ".repeat(spaces));
+        let header = format!(
+            "{{\"alg\":\"PS256\",{}\"typ\":\"JWT\"}}",
+            " ".repeat(spaces)
+        );
         for pad in 0..MAX_TOKEN_LEN {
             let payload = claims(&format!(r#","pad":"{}""#, "p".repeat(pad)));
             let len = Base64UrlUnpadded::encoded_len(header.as_bytes())
@@ -61,9 +64,21 @@ fn largest() -> String {
 /// `(name, token, whether it verifies)`.
 fn cases() -> Vec<(String, String, bool)> {
     let mut cases = vec![
-        ("valid, nesting to the bound in the header".to_owned(), nested("[", "]", true), true),
-        ("valid, objects nested to the bound in the payload".to_owned(), nested("{\"a\":", "}", false), true),
-        (format!("valid, {MAX_TOKEN_LEN}-byte token"), largest(), true),
+        (
+            "valid, nesting to the bound in the header".to_owned(),
+            nested("[", "]", true),
+            true,
+        ),
+        (
+            "valid, objects nested to the bound in the payload".to_owned(),
+            nested("{\"a\":", "}", false),
+            true,
+        ),
+        (
+            format!("valid, {MAX_TOKEN_LEN}-byte token"),
+            largest(),
+            true,
+        ),
         ("dots only".to_owned(), ".".repeat(MAX_TOKEN_LEN), false),
     ];
     for (name, token, _) in common::worst_pre_signature_tokens() {
