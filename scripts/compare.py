@@ -1,87 +1,80 @@
 #!/usr/bin/env python3
-"""Runs the bench-compare criterion benches and writes the medians into PERFORMANCE.md.
+"""Runs the interleaved comparison of bench-compare and writes the tables of PERFORMANCE.md
+and of README.md's performance section.
 
 Usage (from anywhere):
-    python3 scripts/compare.py            # run the benches, then write the table
-    python3 scripts/compare.py --no-run   # only re-read the last results
+    python3 scripts/compare.py                 # interleaved run (about 2 minutes), tables
+    python3 scripts/compare.py --rounds 600    # more rounds (default 400)
+    python3 scripts/compare.py --criterion     # also the criterion benches (compare/ and
+                                               # cold/, about 10 minutes) and their table
+    python3 scripts/compare.py --no-run        # re-table the last saved run
     python3 scripts/compare.py --no-run --verify   # also table target/criterion/{full_verify,
                                                    # key_prep,rejections,pieces} from
                                                    # `cargo bench --bench verify`
 
-Criterion settings: --measurement-time 5 --warm-up-time 2 --sample-size 30 (about
-4 minutes for the 21 benchmarks). Override with COMPARE_CRITERION_ARGS="...".
-Then runs bench-compare's `interleaved` binary (about 20 s) for ratios that are robust to
-load drift on a shared machine, and writes both tables.
-Reads bench-compare/target/criterion/compare/<lib>/<bits>/new/estimates.json (median
-point estimate, ns) and replaces the text between <!-- compare:begin --> and
-<!-- compare:end --> in PERFORMANCE.md.
+The reported figures are ratios from one interleaved run: bench-compare's `interleaved`
+binary times a ~1 ms batch of every id back to back, round after round in a rotating order,
+so a ratio is the median over rounds of the two ids' per-round times, and load drift on a
+shared machine cancels. jsonwebtoken's crypto provider is process-wide, so the binary runs
+twice (`aws-lc`, then `rust-crypto`); each process also times `ours` and `cold/ours-*`, and
+every ratio is taken within one process.
+
+Ids: warm `<lib>` (key prepared once, outside the timed batch), cold `cold/<lib>` (from the
+key bytes a seller embeds to a verified token, every call). CARGO_TARGET_DIR is honoured
+(default bench-compare/target); the raw per-round times are saved in
+<target>/interleaved.json. Replaces the text between <!-- compare:begin --> and
+<!-- compare:end --> in PERFORMANCE.md and between <!-- compare.py:begin --> and
+<!-- compare.py:end --> in README.md.
 """
+import argparse
 import datetime
 import json
 import os
 import pathlib
 import platform
 import shlex
+import statistics
 import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CRATE = ROOT / "bench-compare"
-RESULTS = CRATE / "target" / "criterion" / "compare"
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", CRATE / "target"))
+SAVED = TARGET / "interleaved.json"
 DOC = ROOT / "PERFORMANCE.md"
-INTERLEAVED = CRATE / "target" / "interleaved.json"
-ROUNDS = 400
+README = ROOT / "README.md"
 BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
+RBEGIN, REND = "<!-- compare.py:begin -->", "<!-- compare.py:end -->"
 BITS = [2048, 3072, 4096]
-LIBS = [
-    ("ours", "ours: `Verifier::verify`, whole token, prepared key"),
-    ("aws-lc-rs", "aws-lc-rs 1.x `ParsedPublicKey::verify_sig` (raw PSS, key parsed once)"),
-    ("ring", "ring 0.17 `UnparsedPublicKey::verify` (raw PSS, re-parses the key every call)"),
-    ("jsonwebtoken-aws-lc", "jsonwebtoken 11 `decode`, aws_lc_rs provider (whole token)"),
-    ("rsa", "rsa 0.10 `pss::VerifyingKey<Sha256>::verify` (raw PSS, key parsed once)"),
-    ("jsonwebtoken-rust-crypto", "jsonwebtoken 11 `decode`, rust_crypto provider, rsa 0.9 (whole token)"),
-    ("jwt-compact", "jwt-compact 0.8 `Rsa::ps256()` validator, rsa 0.9 (whole token)"),
+CRITERION_ARGS = "--measurement-time 3 --warm-up-time 1 --sample-size 20"
+
+# (row label, warm id, cold id, process, description)
+ROWS = [
+    ("ours", "ours", "cold/ours-embedded", "aws-lc",
+     "warm: `Verifier::verify` of the whole token, key prepared once; cold: "
+     "`PublicKey::from_embedded` (the `embed_product_key!` output) + `Verifier::new` + verify"),
+    ("ours, key from PEM", None, "cold/ours-pem", "aws-lc",
+     "cold: `PublicKey::from_pem` (production policy) + `Verifier::new` + verify"),
+    ("aws-lc-rs", "aws-lc-rs", "cold/aws-lc-rs", "aws-lc",
+     "aws-lc-rs 1.x raw PSS over the signing input: warm `ParsedPublicKey::verify_sig`; cold "
+     "`ParsedPublicKey::new` from PKCS#1 DER + `verify_sig`"),
+    ("ring", "ring", "cold/ring", "aws-lc",
+     "ring 0.17 raw PSS: `UnparsedPublicKey::verify` from PKCS#1 DER (it parses the key in "
+     "every call, so warm and cold are the same work)"),
+    ("rsa", "rsa", "cold/rsa", "aws-lc",
+     "rsa 0.10 raw PSS: warm `pss::VerifyingKey<Sha256>::verify`; cold "
+     "`PublicKey::from_public_key_pem` + verify"),
+    ("jsonwebtoken-aws-lc", "jsonwebtoken-aws-lc", "cold/jsonwebtoken-aws-lc", "aws-lc",
+     "jsonwebtoken 11 `decode` (whole token), aws_lc_rs provider; cold adds "
+     "`DecodingKey::from_rsa_pem`"),
+    ("jsonwebtoken-rust-crypto", "jsonwebtoken-rust-crypto", "cold/jsonwebtoken-rust-crypto",
+     "rust-crypto",
+     "the same with the rust_crypto provider (rsa 0.9); timed in the second process, against "
+     "that process's `ours`"),
+    ("jwt-compact", "jwt-compact", "cold/jwt-compact", "aws-lc",
+     "jwt-compact 0.8 `Rsa::ps256()` validator (whole token, rsa 0.9 key); cold adds "
+     "`RsaPublicKey::from_public_key_pem`"),
 ]
-DEFAULT_ARGS = "--measurement-time 5 --warm-up-time 2 --sample-size 30"
-
-
-def run_interleaved(rounds):
-    """Runs bench-compare's `interleaved` binary once per jsonwebtoken provider."""
-    subprocess.run(["cargo", "build", "--release", "--manifest-path", str(CRATE / "Cargo.toml"),
-                    "--bin", "interleaved"], check=True)
-    out = {}
-    for provider in ("aws-lc", "rust-crypto"):
-        res = subprocess.run([str(CRATE / "target" / "release" / "interleaved"), provider, str(rounds)],
-                             check=True, capture_output=True, text=True)
-        for line in res.stdout.splitlines():
-            rec = json.loads(line)
-            for lib, r in rec["ratio_to_ours"].items():
-                if lib != "ours" or provider == "aws-lc":
-                    out[(lib, rec["bits"])] = (rec["median_us"][lib], r)
-    INTERLEAVED.write_text(json.dumps({f"{k[0]}/{k[1]}": v for k, v in out.items()}, indent=1))
-    return out
-
-
-def load_interleaved():
-    if not INTERLEAVED.exists():
-        return {}
-    data = json.loads(INTERLEAVED.read_text())
-    return {(k.rsplit("/", 1)[0], int(k.rsplit("/", 1)[1])): tuple(v) for k, v in data.items()}
-
-
-def run_benches():
-    args = shlex.split(os.environ.get("COMPARE_CRITERION_ARGS", DEFAULT_ARGS))
-    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--bench", "compare", "--bench", "compare_rust_crypto", "--", "compare/"] + args
-    print("+", " ".join(cmd), file=sys.stderr)
-    subprocess.run(cmd, check=True)
-
-
-def median_us(lib, bits):
-    path = RESULTS / lib / str(bits) / "new" / "estimates.json"
-    if not path.exists():
-        return None
-    est = json.loads(path.read_text())
-    return est["median"]["point_estimate"] / 1000.0
 
 
 def sh(cmd):
@@ -91,109 +84,210 @@ def sh(cmd):
         return "unknown"
 
 
-def machine():
-    cpu = "unknown"
+def loadavg():
     try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        return " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
-        pass
+        return "unknown"
+
+
+def cpu():
+    """The CPU as `lscpu` names it, with the features that decide big-number speed."""
+    info = {}
+    for line in sh(["lscpu"]).splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            info[k.strip()] = v.strip()
+    flags = set(info.get("Flags", "").split())
+    wanted = ["bmi2", "adx", "sha_ni", "avx2", "avx512f", "avx512ifma"]
+    have = [f for f in wanted if f in flags]
+    lacks = [f for f in wanted if f not in flags]
+    return (f"{info.get('Model name', 'unknown')} (family {info.get('CPU family', '?')}, "
+            f"model {info.get('Model', '?')}), {info.get('CPU(s)', '?')} CPUs"
+            f"{', under ' + info['Hypervisor vendor'] if 'Hypervisor vendor' in info else ''}; "
+            f"has {', '.join(have) or 'none of ' + ', '.join(wanted)}"
+            f"{'; lacks ' + ', '.join(lacks) if lacks else ''}")
+
+
+def run_interleaved(rounds):
+    cmd = ["cargo", "build", "--release", "--manifest-path", str(CRATE / "Cargo.toml"),
+           "--bin", "interleaved"]
+    print("+", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True)
+    before = loadavg()
+    start = datetime.datetime.now(datetime.timezone.utc)
+    runs = {}
+    for provider in ("aws-lc", "rust-crypto"):
+        cmd = [str(TARGET / "release" / "interleaved"), provider, str(rounds)]
+        print("+", " ".join(cmd), file=sys.stderr)
+        res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        for line in res.stdout.splitlines():
+            rec = json.loads(line)
+            runs[f"{provider}/{rec['bits']}"] = rec["times_us"]
+    saved = {
+        "rounds": rounds,
+        "cpu": cpu(),
+        "machine": f"{platform.system()} {platform.release()}",
+        "rustc": sh(["rustc", "--version"]),
+        "started": f"{start:%Y-%m-%d %H:%M} UTC",
+        "loadavg_before": before,
+        "loadavg_after": loadavg(),
+        "nice": os.nice(0),
+        "runs": runs,
+    }
+    SAVED.write_text(json.dumps(saved))
+    return saved
+
+
+def ratio(saved, process, bits, num, den):
+    """Median over the rounds of one process of num's time / den's time."""
+    times = saved["runs"].get(f"{process}/{bits}", {})
+    if num not in times or den not in times:
+        return None
+    return statistics.median(a / b for a, b in zip(times[num], times[den]))
+
+
+def median_us(saved, process, bits, key):
+    times = saved["runs"].get(f"{process}/{bits}", {})
+    return statistics.median(times[key]) if key in times else None
+
+
+def cell(us, r):
+    if us is None:
+        return "—"
+    return f"{us:.1f} µs ({r:.2f}×)" if r is not None else f"{us:.1f} µs"
+
+
+def caption(saved):
     return (
-        f"{sh(['nproc'])} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-        f"{sh(['rustc', '--version'])}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+        f"CPU: {saved['cpu']}. {saved['machine']}, {saved['rustc']}. One run of "
+        f"`python3 scripts/compare.py` started {saved['started']}, {saved['rounds']} interleaved "
+        f"rounds per size, niceness {saved['nice']}, load average {saved['loadavg_before']} "
+        f"before and {saved['loadavg_after']} after (1, 5, 15 minutes; 2 CPUs shared with other "
+        "jobs). Every ratio is the median over the rounds of the two ids' per-round times in "
+        "one process; µs are medians of the per-round times under the same background load, "
+        "so read the ratios."
     )
 
 
-def fmt_ratio(x):
-    return "—" if x is None else f"{x:.2f}x"
-
-
-def table(inter):
-    med = {(lib, b): median_us(lib, b) for lib, _ in LIBS for b in BITS}
+def times_table(saved):
     lines = [
-        f"Machine: {machine()}.",
+        "Time per call, and in brackets the ratio to ours (warm: to `ours` warm; cold: to "
+        "`ours` cold from the embedded key); above 1: ours is faster.",
         "",
-        "One run of `python3 scripts/compare.py` (criterion: "
-        f"`{os.environ.get('COMPARE_CRITERION_ARGS', DEFAULT_ARGS)}`), medians in µs. "
-        "This is a noisy shared 2-core machine: read the ratios, not the absolute times; "
-        "run-to-run drift of 5–10% is normal.",
-        "",
-        "Ratio = library median / ours (above 1: ours is faster).",
-        "",
-        "| library | " + " | ".join(f"{b} µs | ratio" for b in BITS) + " |",
+        "| library | " + " | ".join(f"{b} warm | {b} cold" for b in BITS) + " |",
         "|---|" + "---:|---:|" * len(BITS),
     ]
-    for lib, _ in LIBS:
+    for label, warm, cold, process, _ in ROWS:
         cells = []
         for b in BITS:
-            m, o = med[(lib, b)], med[("ours", b)]
-            cells.append("—" if m is None else f"{m:.1f}")
-            cells.append(fmt_ratio(None if (m is None or o is None) else m / o))
-        lines.append(f"| `{lib}` | " + " | ".join(cells) + " |")
-    lines += ["", "Targets (ours / aws-lc-rs at most 1.5x at 2048, 2x at 3072 and 4096; others / ours):", ""]
-    lines.append("| check | " + " | ".join(str(b) for b in BITS) + " |")
-    lines.append("|---|" + "---:|" * len(BITS))
+            cells.append(cell(median_us(saved, process, b, warm),
+                              ratio(saved, process, b, warm, "ours")) if warm else "—")
+            cells.append(cell(median_us(saved, process, b, cold),
+                              ratio(saved, process, b, cold, "cold/ours-embedded")))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
-    def row(name, num, den, target_of_bits, cmp):
-        cells = []
+
+# (label, process, numerator, denominator, transform, target text, predicate or None)
+CHECKS = [
+    ("cold: ours from the embedded key / aws-lc-rs (parse PKCS#1 + verify)", "aws-lc",
+     "cold/ours-embedded", "cold/aws-lc-rs", None, "≤ 1.2 (moonshot < 1)", lambda r: r <= 1.2),
+    ("cold: ours from PEM / aws-lc-rs", "aws-lc", "cold/ours-pem", "cold/aws-lc-rs", None,
+     "—", None),
+    ("key loading from PEM, share of one verification (cold `from_pem` path / warm − 1)",
+     "aws-lc", "cold/ours-pem", "ours", "share", "≤ 20%", lambda r: r <= 0.20),
+    ("key loading from the embedded key, share of one verification", "aws-lc",
+     "cold/ours-embedded", "ours", "share", "—", None),
+    ("aws-lc-rs: key parsing, share of its verification", "aws-lc", "cold/aws-lc-rs",
+     "aws-lc-rs", "share", "—", None),
+    ("warm: ours / aws-lc-rs", "aws-lc", "ours", "aws-lc-rs", None, "≤ 1.5", lambda r: r <= 1.5),
+    ("warm: `rsa` 0.10 / ours", "aws-lc", "rsa", "ours", None, "≥ 2", lambda r: r >= 2.0),
+    ("warm: jsonwebtoken-rust-crypto / ours", "rust-crypto", "jsonwebtoken-rust-crypto", "ours",
+     None, "≥ 5", lambda r: r >= 5.0),
+    ("warm: jwt-compact / ours", "aws-lc", "jwt-compact", "ours", None, "≥ 5",
+     lambda r: r >= 5.0),
+    ("cold: jsonwebtoken-rust-crypto / ours (embedded)", "rust-crypto",
+     "cold/jsonwebtoken-rust-crypto", "cold/ours-embedded", None, "≥ 5", lambda r: r >= 5.0),
+    ("cold: jwt-compact / ours (embedded)", "aws-lc", "cold/jwt-compact", "cold/ours-embedded",
+     None, "≥ 5", lambda r: r >= 5.0),
+    ("cold: `rsa` 0.10 / ours (embedded)", "aws-lc", "cold/rsa", "cold/ours-embedded", None,
+     "—", None),
+]
+
+
+def checks_table(saved):
+    lines = ["| ratio (issue 11's targets) | " + " | ".join(str(b) for b in BITS) + " | target |",
+             "|---|" + "---:|" * len(BITS) + "---|"]
+    for label, process, num, den, transform, target, ok in CHECKS:
+        cells, verdicts = [], []
         for b in BITS:
-            n, d = med[(num, b)], med[(den, b)]
-            if n is None or d is None:
+            r = ratio(saved, process, b, num, den)
+            if r is None:
                 cells.append("—")
                 continue
-            r = n / d
-            t = target_of_bits(b)
-            ok = r <= t if cmp == "le" else r >= t
-            cells.append(f"{r:.2f}x {'✅' if ok else '❌'} ({'≤' if cmp == 'le' else '≥'}{t:g})")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+            if transform == "share":
+                r -= 1.0
+                cells.append(f"{r * 100:.0f}%")
+            else:
+                cells.append(f"{r:.2f}")
+            if ok is not None:
+                verdicts.append(ok(r))
+        if ok is None or not verdicts:
+            verdict = target
+        elif all(verdicts):
+            verdict = f"{target}: met"
+        else:
+            verdict = f"{target}: **not met**"
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {verdict} |")
+    return lines
 
-    checks = [
-        ("ours / aws-lc-rs", "ours", "aws-lc-rs", lambda b: 1.5 if b == 2048 else 2.0, "le"),
-        ("rsa / ours", "rsa", "ours", lambda b: 2.0, "ge"),
-        ("jsonwebtoken-rust-crypto / ours", "jsonwebtoken-rust-crypto", "ours", lambda b: 5.0, "ge"),
-        ("jwt-compact / ours", "jwt-compact", "ours", lambda b: 5.0, "ge"),
-    ]
-    for c in checks:
-        row(*c)
-    if inter:
-        lines += [
-            "",
-            f"Interleaved ratios (`bench-compare/src/bin/interleaved.rs`, {ROUNDS} rounds): every round "
-            "times a ~1 ms batch of each library back to back and divides by `ours` within the round, "
-            "so load drift between benchmarks cancels out. Median of the per-round ratios; "
-            "µs are medians of the per-round times (under the same background load).",
-            "",
-            "| library | " + " | ".join(f"{b} µs | ratio" for b in BITS) + " |",
-            "|---|" + "---:|---:|" * len(BITS),
-        ]
-        for lib, _ in LIBS:
-            cells = []
-            for b in BITS:
-                v = inter.get((lib, b))
-                cells += ["—", "—"] if v is None else [f"{v[0]:.1f}", f"{v[1]:.2f}x"]
-            lines.append(f"| `{lib}` | " + " | ".join(cells) + " |")
-        lines += ["", "| check (interleaved) | " + " | ".join(str(b) for b in BITS) + " |",
-                  "|---|" + "---:|" * len(BITS)]
 
-        def irow(name, num, den, target_of_bits, cmp):
-            cells = []
-            for b in BITS:
-                n, d = inter.get((num, b)), inter.get((den, b))
-                if n is None or d is None:
-                    cells.append("—")
-                    continue
-                r = n[1] / d[1]
-                t = target_of_bits(b)
-                ok = r <= t if cmp == "le" else r >= t
-                cells.append(f"{r:.2f}x {'✅' if ok else '❌'} ({'≤' if cmp == 'le' else '≥'}{t:g})")
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+def criterion_table():
+    lines = [f"Criterion (`{CRITERION_ARGS}`), medians in µs, one benchmark after another "
+             "(drifts with the load; the interleaved ratios above are the figures to quote):", "",
+             "| library | " + " | ".join(f"{b} warm | {b} cold" for b in BITS) + " |",
+             "|---|" + "---:|---:|" * len(BITS)]
+    base = TARGET / "criterion"
 
-        for c in checks:
-            irow(*c)
-    lines += ["", "What each id measures (same token bytes and key for all; key prepared outside the loop):", ""]
-    lines += [f"- `{lib}`: {desc}" for lib, desc in LIBS]
+    def est(group, lib, b):
+        p = base / group / lib / str(b) / "new" / "estimates.json"
+        if not p.exists():
+            return "—"
+        return f"{json.loads(p.read_text())['median']['point_estimate'] / 1000:.1f}"
+
+    for label, warm, cold, _, _ in ROWS:
+        cells = []
+        for b in BITS:
+            cells.append(est("compare", warm, b) if warm else "—")
+            cells.append(est("cold", cold.split("/", 1)[1], b))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def run_criterion():
+    cmd = ["cargo", "bench", "--manifest-path", str(CRATE / "Cargo.toml"), "--bench", "compare",
+           "--bench", "compare_rust_crypto", "--"] + shlex.split(CRITERION_ARGS)
+    print("+", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True)
+
+
+def body(saved, with_criterion):
+    lines = [caption(saved), ""] + checks_table(saved) + [""] + times_table(saved)
+    lines += ["", "What each row measures (same token bytes and key for every library: "
+              "`bench-compare/fixtures/`, a seller-like key whose private half was discarded; "
+              "`ours`, jsonwebtoken and jwt-compact verify the whole token, aws-lc-rs, ring and "
+              "`rsa` only the signature over the signing input):", ""]
+    lines += [f"- {label}: {desc}" for label, _, _, _, desc in ROWS]
+    if with_criterion:
+        lines += [""] + criterion_table()
+    return "\n".join(lines)
+
+
+def readme_body(saved):
+    lines = [caption(saved), "Above 1: ours is faster, except in the ratios of ours to "
+             "aws-lc-rs and the shares.", ""]
+    lines += checks_table(saved) + [""] + times_table(saved)
     return "\n".join(lines)
 
 
@@ -214,7 +308,6 @@ def verify_table():
             rows.append((str(rel), med))
     if not rows:
         return "(no results: run `cargo bench --bench verify` first)"
-    # Group as name -> {bits: µs}
     table, order = {}, []
     for rel, med in rows:
         parts = rel.split("/")
@@ -226,7 +319,9 @@ def verify_table():
             table[name] = {}
             order.append(name)
         table[name][bits] = med
-    lines = [f"Machine: {machine()}. Medians in µs, one run, noisy machine.", "",
+    lines = [f"CPU: {cpu()}; {sh(['rustc', '--version'])}, "
+             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC. "
+             "Medians in µs, one run, noisy machine.", "",
              "| benchmark | 2048 | 3072 | 4096 | (no size) |", "|---|---:|---:|---:|---:|"]
     for name in order:
         cells = [f"{table[name][b]:.2f}" if b in table[name] else "" for b in (2048, 3072, 4096, None)]
@@ -234,27 +329,34 @@ def verify_table():
     return "\n".join(lines)
 
 
-def replace_between(text, begin, end, body):
+def replace_between(path, begin, end, new):
+    text = path.read_text()
     if begin not in text or end not in text:
-        text += f"\n{begin}\n{end}\n"
+        sys.exit(f"{path.name}: no {begin} ... {end} markers")
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    return f"{head}{begin}\n{body}\n{end}{tail}"
+    path.write_text(f"{head}{begin}\n{new}\n{end}{tail}")
 
 
 def main():
-    if "--no-run" not in sys.argv[1:]:
-        run_benches()
-        inter = run_interleaved(ROUNDS)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--no-run", action="store_true")
+    ap.add_argument("--criterion", action="store_true")
+    ap.add_argument("--verify", action="store_true")
+    ap.add_argument("--rounds", type=int, default=400)
+    args = ap.parse_args()
+    if args.no_run:
+        saved = json.loads(SAVED.read_text())
     else:
-        inter = load_interleaved()
-    body = table(inter)
-    text = DOC.read_text() if DOC.exists() else "# Performance\n"
-    text = replace_between(text, BEGIN, END, body)
-    if "--verify" in sys.argv[1:]:
-        text = replace_between(text, VBEGIN, VEND, verify_table())
-    DOC.write_text(text)
-    print(body)
+        if args.criterion:
+            run_criterion()
+        saved = run_interleaved(args.rounds)
+    text = body(saved, args.criterion)
+    replace_between(DOC, BEGIN, END, text)
+    replace_between(README, RBEGIN, REND, readme_body(saved))
+    if args.verify:
+        replace_between(DOC, VBEGIN, VEND, verify_table())
+    print(text)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
 //! `compare/<library>/<bits>`: one full PS256 verification of the same token with the same
-//! key, prepared once, for each library. `jsonwebtoken-rust-crypto` is in
-//! `compare_rust_crypto.rs` because jsonwebtoken's provider is process-wide.
+//! key, prepared once, for each library (warm). `cold/<library>/<bits>`: from the key bytes
+//! a seller embeds to a verified token, key parsing in every iteration (see
+//! `bench_compare::cold`). `jsonwebtoken-rust-crypto` is in `compare_rust_crypto.rs`
+//! because jsonwebtoken's provider is process-wide.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 
-use bench_compare::{BITS, Fixture, awslc, jwt, jwtcompact, ours, ring_, rsa010, sanity_check};
+use bench_compare::{
+    BITS, Fixture, awslc, cold, jwt, jwtcompact, ours, ring_, rsa010, sanity_check,
+};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn compare(c: &mut Criterion) {
@@ -67,5 +71,20 @@ fn compare(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, compare);
+fn cold_paths(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cold");
+    for bits in BITS {
+        let f = Fixture::load(bits);
+        cold::sanity_check(&f, "cold/jsonwebtoken-aws-lc");
+        for (id, path) in cold::paths("cold/jsonwebtoken-aws-lc") {
+            let lib = id.trim_start_matches("cold/");
+            group.bench_function(BenchmarkId::new(lib, bits), |b| {
+                b.iter(|| assert!(path(&f)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, compare, cold_paths);
 criterion_main!(benches);

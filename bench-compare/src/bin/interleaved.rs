@@ -1,23 +1,27 @@
-//! Interleaved ratios: the same comparison as `benches/compare.rs`, but every round times a
-//! short batch of each library back to back (in a rotating order) and the ratio to `ours`
-//! is taken within the round. On a shared machine whose load drifts over minutes, this
-//! keeps the ratios fair where criterion's one-benchmark-after-another medians do not.
+//! Interleaved timing: the same comparison as `benches/compare.rs`, but every round times a
+//! short batch of each job back to back (in a rotating order), so that any ratio can be
+//! taken within a round. On a shared machine whose load drifts over minutes, this keeps the
+//! ratios fair where criterion's one-benchmark-after-another medians do not.
 //!
-//! `interleaved [aws-lc|rust-crypto] [rounds]` prints one JSON object per key size:
-//! `{"bits":..,"provider":..,"median_us":{lib: µs},"ratio_to_ours":{lib: median of
-//! per-round lib/ours}}`. The jsonwebtoken provider is process-wide, so the script runs
-//! this binary once per provider.
+//! `interleaved <aws-lc|rust-crypto|cold> [rounds]` prints one JSON object per key size:
+//! `{"bits":..,"provider":..,"rounds":..,"median_us":{id: µs},"ratio_to_ours":{id: median
+//! of per-round id/ours},"times_us":{id: [µs per call, one per round]}}`, so that the
+//! script can take the median of per-round ratios between any two ids of the same run.
 //!
-//! `interleaved cold [rounds]` times the cold path instead, as a container pays it once at
-//! start-up: `cold/ours-pem` (`PublicKey::from_pem` + `Verifier::new` + `verify`),
-//! `cold/aws-lc-rs` (`ParsedPublicKey::new` from PKCS#1 DER + `verify_sig`) and `cold/rsa`
-//! (`rsa::PublicKey::from_public_key_pem` + PSS verify); ratios are to `cold/ours-pem`.
+//! Ids: warm `<lib>` (key prepared once, outside the timed batch) and cold `cold/<lib>`
+//! (from the key bytes a seller embeds to a verified token, every call; see
+//! `bench_compare::cold`). jsonwebtoken's provider is process-wide, so the script runs this
+//! binary once per provider: `aws-lc` runs every warm and cold id with the aws-lc-rs
+//! provider, `rust-crypto` runs `ours`, `cold/ours-*` and the jsonwebtoken ids with the
+//! RustCrypto provider; `cold` is `aws-lc` without the warm peers.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use bench_compare::{BITS, Fixture, awslc, jwt, jwtcompact, ours, ring_, rsa010, sanity_check};
+use bench_compare::{
+    BITS, Fixture, awslc, cold, jwt, jwtcompact, ours, ring_, rsa010, sanity_check,
+};
 
 type Job<'a> = (&'static str, Box<dyn Fn() -> bool + 'a>);
 
@@ -28,6 +32,7 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// Times each job in rotating order for `rounds` rounds and prints one JSON line.
 fn run(bits: usize, provider: &str, rounds: usize, jobs: &[Job<'_>]) {
+    // Calls per batch: about 1 ms of each job (at least one call).
     let batch: Vec<u32> = jobs
         .iter()
         .map(|(_, job)| {
@@ -53,7 +58,7 @@ fn run(bits: usize, provider: &str, rounds: usize, jobs: &[Job<'_>]) {
     }
     let medians: Vec<String> = jobs
         .iter()
-        .zip(times.iter_mut())
+        .zip(&times)
         .map(|((name, _), t)| format!("\"{name}\":{:.3}", median(&mut t.clone())))
         .collect();
     let ratios: Vec<String> = jobs
@@ -64,72 +69,41 @@ fn run(bits: usize, provider: &str, rounds: usize, jobs: &[Job<'_>]) {
             format!("\"{name}\":{:.4}", median(&mut r))
         })
         .collect();
+    let raw: Vec<String> = jobs
+        .iter()
+        .zip(&times)
+        .map(|((name, _), t)| {
+            let t: Vec<String> = t.iter().map(|x| format!("{x:.3}")).collect();
+            format!("\"{name}\":[{}]", t.join(","))
+        })
+        .collect();
     println!(
-        "{{\"bits\":{bits},\"provider\":\"{provider}\",\"rounds\":{rounds},\"median_us\":{{{}}},\"ratio_to_ours\":{{{}}}}}",
+        "{{\"bits\":{bits},\"provider\":\"{provider}\",\"rounds\":{rounds},\"median_us\":{{{}}},\"ratio_to_ours\":{{{}}},\"times_us\":{{{}}}}}",
         medians.join(","),
-        ratios.join(",")
+        ratios.join(","),
+        raw.join(",")
     );
-}
-
-fn cold(rounds: usize) {
-    use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
-    for bits in BITS {
-        let f = Fixture::load(bits);
-        let nonce = register_usage_jwt::Nonce::new(bench_compare::NONCE).unwrap();
-        let jobs: Vec<Job<'_>> = vec![
-            (
-                "cold/ours-pem",
-                Box::new(|| {
-                    let key = PublicKey::from_pem_with_policy(
-                        black_box(&f.spki_pem),
-                        KeyPolicy::DangerouslyAllowPublishedTestKeys,
-                    )
-                    .unwrap();
-                    let v = Verifier::new(bench_compare::PRODUCT_CODE, [(1, key)]).unwrap();
-                    v.verify(black_box(&f.token), 1, &nonce).is_ok()
-                }),
-            ),
-            (
-                "cold/aws-lc-rs",
-                Box::new(|| {
-                    let key = awslc::key(black_box(&f));
-                    awslc::verify(&key, black_box(&f.signing_input), &f.signature)
-                }),
-            ),
-            (
-                "cold/rsa",
-                Box::new(|| {
-                    let key = rsa010::key(black_box(&f));
-                    rsa010::verify(&key, black_box(&f.signing_input), &rsa010::signature(&f))
-                }),
-            ),
-        ];
-        run(bits, "cold", rounds, &jobs);
-    }
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let provider = args.get(1).map_or("aws-lc", String::as_str).to_owned();
+    let mode = args.get(1).map_or("aws-lc", String::as_str).to_owned();
     let rounds: usize = args.get(2).map_or(300, |r| r.parse().unwrap());
-    if provider == "cold" {
-        cold(rounds);
-        return;
-    }
-    let jwt_id = match provider.as_str() {
-        "aws-lc" => {
+    let (jwt_id, cold_jwt_id) = match mode.as_str() {
+        "aws-lc" | "cold" => {
             jwt::install(jwt::Provider::AwsLc);
-            "jsonwebtoken-aws-lc"
+            ("jsonwebtoken-aws-lc", "cold/jsonwebtoken-aws-lc")
         }
         "rust-crypto" => {
             jwt::install(jwt::Provider::RustCrypto);
-            "jsonwebtoken-rust-crypto"
+            ("jsonwebtoken-rust-crypto", "cold/jsonwebtoken-rust-crypto")
         }
-        other => panic!("unknown provider {other}"),
+        other => panic!("unknown mode {other}: aws-lc, rust-crypto or cold"),
     };
     for bits in BITS {
         let f = Fixture::load(bits);
         sanity_check(&f, true);
+        cold::sanity_check(&f, cold_jwt_id);
         let v = ours::verifier(&f);
         let rk = rsa010::key(&f);
         let rs = rsa010::signature(&f);
@@ -137,11 +111,13 @@ fn main() {
         let gk = ring_::key(&f);
         let jk = jwt::key(&f);
         let ck = jwtcompact::key(&f);
-        let mut jobs: Vec<Job<'_>> = vec![
-            ("ours", Box::new(|| ours::verify(&v, black_box(&f.token)))),
-            (jwt_id, Box::new(|| jwt::verify(&jk, black_box(&f.token)))),
-        ];
-        if provider == "aws-lc" {
+        // `ours` first: `ratio_to_ours` divides by job 0.
+        let mut jobs: Vec<Job<'_>> =
+            vec![("ours", Box::new(|| ours::verify(&v, black_box(&f.token))))];
+        if mode != "cold" {
+            jobs.push((jwt_id, Box::new(|| jwt::verify(&jk, black_box(&f.token)))));
+        }
+        if mode == "aws-lc" {
             jobs.push((
                 "rsa",
                 Box::new(|| rsa010::verify(&rk, black_box(&f.signing_input), &rs)),
@@ -159,6 +135,10 @@ fn main() {
                 Box::new(|| jwtcompact::verify(&ck, black_box(&f.token))),
             ));
         }
-        run(bits, &provider, rounds, &jobs);
+        for (id, path) in cold::paths(cold_jwt_id) {
+            let f = &f;
+            jobs.push((id, Box::new(move || path(f))));
+        }
+        run(bits, &mode, rounds, &jobs);
     }
 }

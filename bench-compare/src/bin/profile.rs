@@ -4,6 +4,7 @@
 //! - `verify`: `Verifier::verify` of the fixture token, key prepared once.
 //! - `key-pem`: `PublicKey::from_pem` (parse, checks, Montgomery constants).
 //! - `cold-pem`: `from_pem` + `Verifier::new` + one `verify`, what a container pays once.
+//! - `cold-embedded`: the same from the `embed_product_key!` output (`from_embedded`).
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -40,6 +41,11 @@ fn main() {
             for _ in 0..iterations {
                 let v = Verifier::new(bench_compare::PRODUCT_CODE, [(1, load())]).unwrap();
                 assert!(ours::verify(&v, black_box(&f.token)));
+            }
+        }
+        "cold-embedded" => {
+            for _ in 0..iterations {
+                assert!(bench_compare::cold::ours_embedded(black_box(&f)));
             }
         }
         other => panic!("unknown workload {other}"),
