@@ -31,12 +31,27 @@ const KEYS: [(&str, bool); 10] = [
     (include_str!("../../keys/test-only-rsa2048.pub.pem"), false),
     (include_str!("../../keys/test-only-rsa3072.pub.pem"), false),
     (include_str!("../../keys/test-only-rsa4096.pub.pem"), false),
-    (include_str!("../../keys/test-only-rsa2048.pub.pkcs1.pem"), true),
-    (include_str!("../../keys/test-only-rsa2048.pub.pss-noparams.pem"), false),
-    (include_str!("../../keys/test-only-rsapss2048-sha256-salt32.pub.pem"), false),
-    (include_str!("../../keys/test-only-rsapss2048-sha384-salt20.pub.pem"), false),
+    (
+        include_str!("../../keys/test-only-rsa2048.pub.pkcs1.pem"),
+        true,
+    ),
+    (
+        include_str!("../../keys/test-only-rsa2048.pub.pss-noparams.pem"),
+        false,
+    ),
+    (
+        include_str!("../../keys/test-only-rsapss2048-sha256-salt32.pub.pem"),
+        false,
+    ),
+    (
+        include_str!("../../keys/test-only-rsapss2048-sha384-salt20.pub.pem"),
+        false,
+    ),
     (include_str!("../../keys/test-only-rsa1024.pub.pem"), false),
-    (include_str!("../../keys/test-only-rsa2048-other.pub.pem"), false),
+    (
+        include_str!("../../keys/test-only-rsa2048-other.pub.pem"),
+        false,
+    ),
     // The production policy refuses the published test keys: one key under it too.
     (include_str!("../../keys/test-only-rsa2048.pub.pem"), false),
 ];
@@ -131,7 +146,12 @@ fn wrap(body: &str, width: usize, separator: &str) -> String {
 }
 
 /// The rewritten key and the form `decode_key` must report for it.
-fn rewrite(der: &[u8], pkcs1: bool, rewrite: &Rewrite, damage: Option<&Damage>) -> (Vec<u8>, KeyForm) {
+fn rewrite(
+    der: &[u8],
+    pkcs1: bool,
+    rewrite: &Rewrite,
+    damage: Option<&Damage>,
+) -> (Vec<u8>, KeyForm) {
     match rewrite {
         Rewrite::Pem {
             width,
@@ -148,11 +168,21 @@ fn rewrite(der: &[u8], pkcs1: bool, rewrite: &Rewrite, damage: Option<&Damage>) 
                 3 => ("\\n", true),
                 _ => ("\\r\\n", true),
             };
-            let mut label = if pkcs1 { "RSA PUBLIC KEY" } else { "PUBLIC KEY" }.to_owned();
+            let mut label = if pkcs1 {
+                "RSA PUBLIC KEY"
+            } else {
+                "PUBLIC KEY"
+            }
+            .to_owned();
             match damage {
                 Some(Damage::Label(other)) => label = other.clone(),
                 Some(Damage::SwapLabel) => {
-                    label = if pkcs1 { "PUBLIC KEY" } else { "RSA PUBLIC KEY" }.to_owned();
+                    label = if pkcs1 {
+                        "PUBLIC KEY"
+                    } else {
+                        "RSA PUBLIC KEY"
+                    }
+                    .to_owned();
                 }
                 _ => {}
             }
@@ -281,8 +311,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> bool {
 /// The independent checks on any input `decode_key` accepts.
 fn check_accepted(input: &[u8], policy: KeyPolicy) {
     let Ok(decoded) = decode_key(input) else {
-        let error = PublicKey::from_any_form_with_policy(input, policy)
-            .expect_err("decode_key refused it");
+        let error =
+            PublicKey::from_any_form_with_policy(input, policy).expect_err("decode_key refused it");
         assert_eq!(error.code(), "invalid_key", "{error:?}");
         return;
     };
@@ -328,7 +358,10 @@ fn check_accepted(input: &[u8], policy: KeyPolicy) {
                     .windows(9)
                     .position(|w| w == b"-----END ")
                     .expect("an END line");
-                assert!(!rest[..end].contains(&b'\\'), "an escape in a plain PEM body");
+                assert!(
+                    !rest[..end].contains(&b'\\'),
+                    "an escape in a plain PEM body"
+                );
             }
         }
         _ => {}

@@ -17,21 +17,24 @@ use register_usage_jwt_fuzz::{
     ModelTime, ModelValues, TolerantToken, keys, mint, model_claim_values, model_header,
 };
 
-fn check_time(what: &str, found: Option<&register_usage_jwt::TimeClaim>, model: &Option<ModelTime>) {
+fn check_time(
+    what: &str,
+    found: Option<&register_usage_jwt::TimeClaim>,
+    model: &Option<ModelTime>,
+) {
     match (found, model) {
         (None, None) => {}
         (Some(found), Some(model)) => {
-            assert!(model.matches(found), "{what}: {found:?}, the model reads {model:?}");
+            assert!(
+                model.matches(found),
+                "{what}: {found:?}, the model reads {model:?}"
+            );
         }
         _ => panic!("{what}: {found:?}, the model reads {model:?}"),
     }
 }
 
-fn check_registration(
-    registration: &Registration,
-    model: &ModelValues,
-    nonce: Option<&str>,
-) {
+fn check_registration(registration: &Registration, model: &ModelValues, nonce: Option<&str>) {
     assert_eq!(registration.product_code(), model.product_code);
     assert_eq!(registration.key_version(), model.key_version);
     assert_eq!(registration.nonce(), nonce);
@@ -70,7 +73,11 @@ fuzz_target!(|input: TolerantToken| {
                     && values.nonce.as_deref() == expected_nonce
             })
     };
-    let context = || format!("header {header:?}, claims {payload:?}, product {product_code:?}, version {version}, nonce {nonce_text:?}");
+    let context = || {
+        format!(
+            "header {header:?}, claims {payload:?}, product {product_code:?}, version {version}, nonce {nonce_text:?}"
+        )
+    };
 
     let with_nonce = verifier.verify(&token, version, &nonce);
     assert_eq!(

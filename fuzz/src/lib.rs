@@ -307,7 +307,9 @@ impl ModelTime {
                 // model checks the glue around it, not the conversion itself).
                 match raw.parse::<f64>() {
                     Ok(seconds)
-                        if seconds.is_finite() && seconds >= 0.0 && seconds <= LAST_SECOND_OF_9999 =>
+                        if seconds.is_finite()
+                            && seconds >= 0.0
+                            && seconds <= LAST_SECOND_OF_9999 =>
                     {
                         ModelTime::Seconds(seconds)
                     }
@@ -1155,13 +1157,17 @@ impl TolerantToken {
         member(self.product_name, CLAIM_SPELLINGS[0], &|out| {
             self.product.render(&product, out)
         });
-        member(self.version_name, CLAIM_SPELLINGS[1], &|out| match &self.version {
-            VersionForm::Configured(spelling) => spelling.render(u64::from(version), out),
-            VersionForm::Other(value, spelling) => spelling.render(*value, out),
-            VersionForm::Number(form) => form.render(out),
-            VersionForm::Quoted(spelling) => spelling.render(&version.to_string(), out),
-            VersionForm::Value(value) => value.render(out),
-        });
+        member(
+            self.version_name,
+            CLAIM_SPELLINGS[1],
+            &|out| match &self.version {
+                VersionForm::Configured(spelling) => spelling.render(u64::from(version), out),
+                VersionForm::Other(value, spelling) => spelling.render(*value, out),
+                VersionForm::Number(form) => form.render(out),
+                VersionForm::Quoted(spelling) => spelling.render(&version.to_string(), out),
+                VersionForm::Value(value) => value.render(out),
+            },
+        );
         if let Some((name, value)) = &self.nonce_claim {
             member(*name, CLAIM_SPELLINGS[2], &|out| match value {
                 Some(spelling) => spelling.render(&nonce, out),
