@@ -1,6 +1,7 @@
-//! Shared pieces of the fuzz targets: the test keys, the fixed verifier, a deterministic
-//! RNG for the reference signer, reference models of the header and claims rules, and a
-//! structured JSON generator.
+//! Shared pieces of the fuzz targets: the test keys, the fixed verifier, the reference
+//! signer (with test-support's deterministic RNG), reference models of the header and
+//! claims rules (verdicts, and the values a registration must report), a structured JSON
+//! generator, and a generator of RegisterUsage tokens in every tolerated spelling.
 //!
 //! Everything here is test code: it panics freely.
 
