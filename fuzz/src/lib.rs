@@ -309,8 +309,7 @@ impl ModelTime {
                 match raw.parse::<f64>() {
                     Ok(seconds)
                         if seconds.is_finite()
-                            && seconds >= 0.0
-                            && seconds <= LAST_SECOND_OF_9999 =>
+                            && (0.0..=LAST_SECOND_OF_9999).contains(&seconds) =>
                     {
                         ModelTime::Seconds(seconds)
                     }
@@ -926,10 +925,10 @@ impl Spelling {
                 (_, c) => plain(out, c.encode_utf8(&mut [0; 4])),
             }
         }
-        if let Some(Damage::Insert(at, piece)) = damage {
-            if usize::from(*at) % (chars.len() + 1) == chars.len() {
-                piece.render(out);
-            }
+        if let Some(Damage::Insert(at, piece)) = damage
+            && usize::from(*at) % (chars.len() + 1) == chars.len()
+        {
+            piece.render(out);
         }
         out.push('"');
     }
