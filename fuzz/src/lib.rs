@@ -1,6 +1,7 @@
-//! Shared pieces of the fuzz targets: the test keys, the fixed verifier, a deterministic
-//! RNG for the reference signer, reference models of the header and claims rules, and a
-//! structured JSON generator.
+//! Shared pieces of the fuzz targets: the test keys, the fixed verifier, the reference
+//! signer (with test-support's deterministic RNG), reference models of the header and
+//! claims rules (verdicts, and the values a registration must report), a structured JSON
+//! generator, and a generator of RegisterUsage tokens in every tolerated spelling.
 //!
 //! Everything here is test code: it panics freely.
 
@@ -11,7 +12,7 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::RandomizedSigner;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 /// The product code the fixed verifier is configured with.
 pub const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
@@ -90,55 +91,9 @@ pub fn nonce() -> Nonce<'static> {
     Nonce::new(NONCE).expect("nonce")
 }
 
-/// A deterministic RNG (SHA-256 in counter mode) so the reference signer needs no OS
-/// randomness and every input replays exactly.
-pub struct DetRng {
-    seed: [u8; 32],
-    counter: u64,
-}
-
-impl DetRng {
-    /// An RNG seeded by `seed`.
-    pub fn new(seed: &[u8]) -> Self {
-        Self {
-            seed: Sha256::digest(seed).into(),
-            counter: 0,
-        }
-    }
-
-    fn block(&mut self) -> [u8; 32] {
-        self.counter += 1;
-        Sha256::new()
-            .chain_update(self.seed)
-            .chain_update(self.counter.to_be_bytes())
-            .finalize()
-            .into()
-    }
-}
-
-impl rsa::rand_core::TryRng for DetRng {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let b = self.block();
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let b = self.block();
-        Ok(u64::from_be_bytes(b[..8].try_into().expect("8 bytes")))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(32) {
-            let b = self.block();
-            chunk.copy_from_slice(&b[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-
-impl rsa::rand_core::TryCryptoRng for DetRng {}
+/// The deterministic RNG of the tests (SHA-256 in counter mode), so the reference signer
+/// needs no OS randomness and every input replays exactly.
+pub use register_usage_jwt_test_support::DetRng;
 
 /// Signs `message` with PS256 (salt `salt_len`) under test key `index`; `None` when `rsa`
 /// refuses the salt length.
@@ -319,6 +274,125 @@ fn number_text(value: &serde_json::Value) -> Option<String> {
 /// The reference verdict on a decoded claims segment: `Some(Ok(claims))` when it must be
 /// accepted, `Some(Err(()))` when it must be refused, `None` when the model cannot judge.
 pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
+    model_claim_values(bytes).map(|verdict| {
+        verdict.map(|values| ModelClaims {
+            product_code: Some(values.product_code),
+            key_version: Some(values.key_version),
+            nonce: values.nonce,
+        })
+    })
+}
+
+/// The last second of 9999-12-31 UTC: the latest time claim read as seconds.
+const LAST_SECOND_OF_9999: f64 = 253_402_300_799.0;
+/// The most bytes of a time claim's JSON text the registration keeps.
+const RAW_CLAIM_BYTES: usize = 64;
+
+/// What a registration reports for `iat` or the rotation timestamp.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelTime {
+    /// A JSON number from 0 to the end of year 9999, as seconds.
+    Seconds(f64),
+    /// Anything else (a string, a boolean, an array, an object, a number out of range):
+    /// the value's JSON text, cut to whole characters within 64 bytes.
+    Other { text: String, truncated: bool },
+}
+
+impl ModelTime {
+    /// Reads the JSON text of a member's value; `None` for `null` (no claim).
+    fn read(raw: &str, value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::Null => None,
+            serde_json::Value::Number(_) => Some(
+                // The decimal text to the nearest f64 (std's correctly rounded parser: the
+                // model checks the glue around it, not the conversion itself).
+                match raw.parse::<f64>() {
+                    Ok(seconds)
+                        if seconds.is_finite()
+                            && (0.0..=LAST_SECOND_OF_9999).contains(&seconds) =>
+                    {
+                        ModelTime::Seconds(seconds)
+                    }
+                    _ => ModelTime::other(raw),
+                },
+            ),
+            _ => Some(ModelTime::other(raw)),
+        }
+    }
+
+    fn other(raw: &str) -> Self {
+        let mut text = String::new();
+        let mut truncated = false;
+        for c in raw.chars() {
+            if text.len() + c.len_utf8() > RAW_CLAIM_BYTES {
+                truncated = true;
+                break;
+            }
+            text.push(c);
+        }
+        ModelTime::Other { text, truncated }
+    }
+
+    /// Whether the crate's time claim reports the same thing (seconds compared bit for bit).
+    pub fn matches(&self, claim: &register_usage_jwt::TimeClaim) -> bool {
+        match (self, claim.timestamp()) {
+            (ModelTime::Seconds(seconds), Some(found)) => {
+                seconds.to_bits() == found.as_secs_f64().to_bits()
+            }
+            (ModelTime::Other { text, truncated }, None) => match claim {
+                register_usage_jwt::TimeClaim::Other(raw) => {
+                    raw.as_str() == text && raw.is_truncated() == *truncated
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Every value the claims carry, decoded by the reference model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelValues {
+    pub product_code: String,
+    pub key_version: u32,
+    /// `None` when absent or `null`.
+    pub nonce: Option<String>,
+    pub issued_at: Option<ModelTime>,
+    pub rotation: Option<ModelTime>,
+}
+
+/// The members of a top-level JSON object with each value's exact text.
+struct RawMembers(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for RawMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawMembers, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) =
+                    map.next_entry::<String, Box<serde_json::value::RawValue>>()?
+                {
+                    members.push(entry);
+                }
+                Ok(RawMembers(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The reference reading of a decoded claims segment: `Some(Ok(values))` when it must be
+/// accepted, with every value the crate must report; `Some(Err(()))` when it must be
+/// refused; `None` when the model cannot judge.
+pub fn model_claim_values(bytes: &[u8]) -> Option<Result<ModelValues, ()>> {
     let members = match reference_members(bytes) {
         Ok(members) => members,
         Err(None) => return None,
@@ -327,9 +401,18 @@ pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
     if !no_duplicates(&members) {
         return Some(Err(()));
     }
-    let mut claims = ModelClaims::default();
+    // The same document again, for each value's text (it parsed above, so it parses here).
+    let raw = serde_json::from_slice::<RawMembers>(bytes).ok()?;
+    if raw.0.len() != members.0.len() {
+        return None;
+    }
+    let mut product_code = None;
+    let mut key_version = None;
+    let mut nonce = None;
+    let mut issued_at = None;
+    let mut rotation = None;
     let mut seen = [false; 5];
-    for (name, value) in &members.0 {
+    for ((name, value), (_, raw)) in members.0.iter().zip(&raw.0) {
         let mut claim = None;
         for (index, spellings) in CLAIM_SPELLINGS.iter().enumerate() {
             if spellings.iter().any(|s| s == name) {
@@ -346,23 +429,30 @@ pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
         }
         let ok = match (index, value) {
             (0, serde_json::Value::String(s)) => {
-                claims.product_code = Some(s.clone());
+                product_code = Some(s.clone());
                 true
             }
             (1, v) => match number_text(v).as_deref().and_then(model_key_version) {
                 Some(n) => {
-                    claims.key_version = Some(n);
+                    key_version = Some(n);
                     true
                 }
                 None => false,
             },
             (2, serde_json::Value::String(s)) => {
-                claims.nonce = Some(s.clone());
+                nonce = Some(s.clone());
                 true
             }
             (2, serde_json::Value::Null) => true,
-            // Informational: any value at all.
-            (3 | 4, _) => true,
+            // Informational: any value at all, reported as read.
+            (3, v) => {
+                rotation = ModelTime::read(raw.get(), v);
+                true
+            }
+            (4, v) => {
+                issued_at = ModelTime::read(raw.get(), v);
+                true
+            }
             _ => false,
         };
         if !ok {
@@ -371,10 +461,16 @@ pub fn model_claims(bytes: &[u8]) -> Option<Result<ModelClaims, ()>> {
     }
     // The product code and the key version are required: parsing refuses a payload
     // without them.
-    if claims.product_code.is_none() || claims.key_version.is_none() {
+    let (Some(product_code), Some(key_version)) = (product_code, key_version) else {
         return Some(Err(()));
-    }
-    Some(Ok(claims))
+    };
+    Some(Ok(ModelValues {
+        product_code,
+        key_version,
+        nonce,
+        issued_at,
+        rotation,
+    }))
 }
 
 /// The reference verdict on a decoded header: `Some(true)` accept, `Some(false)` refuse,
@@ -475,7 +571,7 @@ impl KnownValue {
 }
 
 /// A member name.
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 pub enum Name {
     Known(KnownName),
     /// A known name with the ASCII case of the letters selected by the mask flipped.
@@ -488,7 +584,7 @@ pub enum Name {
 }
 
 /// A piece of a JSON string body.
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 pub enum Piece {
     Text(String),
     Known(KnownValue),
@@ -503,7 +599,7 @@ pub enum Piece {
 }
 
 /// A number written in one of the forms JSON allows, or almost allows.
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 pub struct NumberForm {
     negative: bool,
     leading_zeros: u8,
@@ -514,7 +610,7 @@ pub struct NumberForm {
 }
 
 /// A JSON value.
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 pub enum Value {
     String(Vec<Piece>),
     Known(KnownValue),
@@ -532,7 +628,7 @@ pub enum Value {
 }
 
 /// One member of an object.
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 pub struct Member {
     pub name: Name,
     pub spaces: u8,
@@ -756,5 +852,374 @@ impl Document {
             out.push_str(tail);
         }
         out
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tolerant claims: a RegisterUsage token written in every spelling the crate accepts.
+// ---------------------------------------------------------------------------------------
+
+/// How one character of a JSON string is written.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum CharStyle {
+    Plain,
+    /// `\uXXXX` (a surrogate pair when astral), lower- or upper-case hex.
+    Unicode(bool),
+    /// The short escape when the character has one (`\/`, `\"`, `\\`, `\n`...), else plain.
+    Short,
+}
+
+/// A change to a string after it is spelled: the model decides what it then decodes to.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum Damage {
+    /// A piece inserted before the `at`-th character (a lone surrogate, an invalid escape...).
+    Insert(u8, Piece),
+    /// The `at`-th character dropped.
+    Drop(u8),
+    /// The ASCII case of the `at`-th character flipped.
+    FlipCase(u8),
+}
+
+/// A string written with a style per character, perhaps damaged.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct Spelling {
+    pub styles: Vec<CharStyle>,
+    pub damage: Option<Damage>,
+}
+
+impl Spelling {
+    /// `"..."`: `text` spelled this way.
+    pub fn render(&self, text: &str, out: &mut String) {
+        let chars: Vec<char> = text.chars().collect();
+        let damage = self.damage.as_ref();
+        out.push('"');
+        for (i, &c) in chars.iter().enumerate() {
+            let mut c = c;
+            match damage {
+                Some(Damage::Insert(at, piece)) if usize::from(*at) % (chars.len() + 1) == i => {
+                    piece.render(out);
+                }
+                Some(Damage::Drop(at)) if usize::from(*at) % chars.len().max(1) == i => continue,
+                Some(Damage::FlipCase(at)) if usize::from(*at) % chars.len().max(1) == i => {
+                    c = if c.is_ascii_lowercase() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    };
+                }
+                _ => {}
+            }
+            let style = if self.styles.is_empty() {
+                CharStyle::Plain
+            } else {
+                self.styles[i % self.styles.len()]
+            };
+            match (style, c) {
+                (CharStyle::Unicode(upper), c) => escape_char(out, c, upper),
+                (CharStyle::Short, '/') => out.push_str("\\/"),
+                (CharStyle::Short, '\u{8}') => out.push_str("\\b"),
+                (CharStyle::Short, '\u{c}') => out.push_str("\\f"),
+                (CharStyle::Short, '\n') => out.push_str("\\n"),
+                (CharStyle::Short, '\r') => out.push_str("\\r"),
+                (CharStyle::Short, '\t') => out.push_str("\\t"),
+                (_, c) => plain(out, c.encode_utf8(&mut [0; 4])),
+            }
+        }
+        if let Some(Damage::Insert(at, piece)) = damage
+            && usize::from(*at) % (chars.len() + 1) == chars.len()
+        {
+            piece.render(out);
+        }
+        out.push('"');
+    }
+}
+
+/// A spelling of a positive integer as a JSON number: `1`, `1.0`, `10e-1`, `0.001E3`...
+#[derive(Arbitrary, Debug, Clone)]
+pub struct IntegerSpelling {
+    /// Zeros appended to the digits, then taken back by the exponent.
+    pub zeros: u8,
+    /// Where the decimal point goes in the digits (from the right).
+    pub point: u8,
+    /// Zeros written before the first digit after `0.` when the point is at the far left.
+    pub leading: bool,
+    pub upper_e: bool,
+    pub plus: bool,
+    /// Write `e0` (or the needed exponent) even when it is zero.
+    pub force_exponent: bool,
+}
+
+impl IntegerSpelling {
+    pub fn render(&self, value: u64, out: &mut String) {
+        let mut digits = value.to_string();
+        let zeros = usize::from(self.zeros % 24);
+        digits.push_str(&"0".repeat(zeros));
+        // value = digits * 10^(-fraction_len) * 10^exponent
+        let fraction_len = usize::from(self.point) % (digits.len() + 1);
+        let split = digits.len() - fraction_len;
+        let exponent = fraction_len as i64 - zeros as i64;
+        if split == 0 {
+            out.push('0');
+        } else {
+            out.push_str(&digits[..split]);
+        }
+        if fraction_len > 0 {
+            out.push('.');
+            out.push_str(&digits[split..]);
+        }
+        if exponent != 0 || self.force_exponent {
+            out.push(if self.upper_e { 'E' } else { 'e' });
+            if exponent < 0 {
+                out.push('-');
+            } else if self.plus {
+                out.push('+');
+            }
+            out.push_str(&exponent.unsigned_abs().to_string());
+        }
+    }
+}
+
+/// The key version as written in the token.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum VersionForm {
+    /// The configured version, spelled as a number.
+    Configured(IntegerSpelling),
+    /// Another integer, spelled as a number.
+    Other(u64, IntegerSpelling),
+    /// Any number form (fractions, negative, huge, malformed).
+    Number(NumberForm),
+    /// The configured version as a string, or any other value.
+    Quoted(Spelling),
+    Value(Value),
+}
+
+/// A time claim (`iat`, the rotation timestamp) of any type.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum TimeForm {
+    Integer(u64),
+    Spelled(u64, IntegerSpelling),
+    /// Seconds with a fraction, written by Rust's `Display` or `LowerExp` of an f64.
+    Float(f64, bool),
+    Number(NumberForm),
+    /// A date written as a string (`"2026-11-29T12:00:00Z"`) or any string.
+    Date(u32, Spelling),
+    Value(Value),
+}
+
+/// `typ` in the header.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum TypForm {
+    /// `JWT` or `application/jwt`, each letter's case chosen by the mask, spelled.
+    Jwt(bool, u32, Spelling),
+    Value(Value),
+}
+
+/// Which spelling of a claim name.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum NameForm {
+    Pascal,
+    Camel,
+    /// The chosen spelling, each character `\u`-escaped per the mask.
+    Escaped(bool, u32),
+    /// A case variant: the verifier must refuse.
+    CaseFlip(bool, u32),
+}
+
+impl NameForm {
+    fn render(self, spellings: &[&str], out: &mut String) {
+        let pick = |camel: bool| spellings[usize::from(camel) % spellings.len()];
+        out.push('"');
+        match self {
+            NameForm::Pascal => out.push_str(pick(false)),
+            NameForm::Camel => out.push_str(pick(true)),
+            NameForm::Escaped(camel, mask) => {
+                for (i, c) in pick(camel).chars().enumerate() {
+                    if (mask >> (i % 32)) & 1 == 1 {
+                        escape_char(out, c, i % 2 == 0);
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+            NameForm::CaseFlip(camel, mask) => {
+                for (i, c) in pick(camel).chars().enumerate() {
+                    if (mask >> (i % 32)) & 1 == 1 {
+                        out.push(if c.is_ascii_lowercase() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c.to_ascii_lowercase()
+                        });
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        out.push('"');
+    }
+}
+
+/// A RegisterUsage token's header and claims, written in every way the crate tolerates and
+/// a few it must refuse.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct TolerantToken {
+    /// The product code the verifier is configured with (kept to the allowed characters;
+    /// the fixed one when nothing is left).
+    pub product_code: String,
+    /// The key version the verifier is configured with (1 when 0).
+    pub key_version: u32,
+    /// The nonce the caller sent (any text; the fixed one when `Nonce::new` refuses it).
+    pub nonce: String,
+    pub typ: Option<TypForm>,
+    pub typ_first: bool,
+    pub product_name: NameForm,
+    pub product: Spelling,
+    pub version_name: NameForm,
+    pub version: VersionForm,
+    /// `None`: no nonce claim; `Some(None)`: `null`.
+    pub nonce_claim: Option<(NameForm, Option<Spelling>)>,
+    pub iat: Option<TimeForm>,
+    pub rotation: Option<(NameForm, TimeForm)>,
+    /// Members the crate must ignore.
+    pub extra: Vec<Member>,
+    /// Rotates the members' order.
+    pub order: u8,
+    pub spaces: u8,
+}
+
+impl TolerantToken {
+    /// The configured product code, nonce and key version.
+    pub fn configuration(&self) -> (String, String, u32) {
+        let product: String = self
+            .product_code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || "-/=:_.@".contains(*c))
+            .take(255)
+            .collect();
+        let product = if product.is_empty() {
+            PRODUCT_CODE.to_owned()
+        } else {
+            product
+        };
+        let nonce = if register_usage_jwt::Nonce::new(&self.nonce).is_ok() {
+            self.nonce.clone()
+        } else {
+            NONCE.to_owned()
+        };
+        (product, nonce, self.key_version.max(1))
+    }
+
+    /// The header JSON.
+    pub fn header(&self) -> String {
+        let mut members = vec![r#""alg":"PS256""#.to_owned()];
+        if let Some(typ) = &self.typ {
+            let mut member = String::from(r#""typ":"#);
+            match typ {
+                TypForm::Jwt(media, mask, spelling) => {
+                    let name = if *media { "application/jwt" } else { "jwt" };
+                    let cased: String = name
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            if (mask >> (i % 32)) & 1 == 1 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
+                    spelling.render(&cased, &mut member);
+                }
+                TypForm::Value(value) => value.render(&mut member),
+            }
+            if self.typ_first {
+                members.insert(0, member);
+            } else {
+                members.push(member);
+            }
+        }
+        format!("{{{}}}", members.join(","))
+    }
+
+    /// The claims JSON.
+    pub fn payload(&self) -> String {
+        let (product, nonce, version) = self.configuration();
+        let mut members: Vec<String> = Vec::new();
+        let mut member = |name: NameForm, spellings: &[&str], value: &dyn Fn(&mut String)| {
+            let mut out = String::new();
+            whitespace(&mut out, self.spaces);
+            name.render(spellings, &mut out);
+            whitespace(&mut out, self.spaces >> 4);
+            out.push(':');
+            value(&mut out);
+            members.push(out);
+        };
+        member(self.product_name, CLAIM_SPELLINGS[0], &|out| {
+            self.product.render(&product, out)
+        });
+        member(
+            self.version_name,
+            CLAIM_SPELLINGS[1],
+            &|out| match &self.version {
+                VersionForm::Configured(spelling) => spelling.render(u64::from(version), out),
+                VersionForm::Other(value, spelling) => spelling.render(*value, out),
+                VersionForm::Number(form) => form.render(out),
+                VersionForm::Quoted(spelling) => spelling.render(&version.to_string(), out),
+                VersionForm::Value(value) => value.render(out),
+            },
+        );
+        if let Some((name, value)) = &self.nonce_claim {
+            member(*name, CLAIM_SPELLINGS[2], &|out| match value {
+                Some(spelling) => spelling.render(&nonce, out),
+                None => out.push_str("null"),
+            });
+        }
+        if let Some(iat) = &self.iat {
+            member(NameForm::Pascal, CLAIM_SPELLINGS[4], &|out| iat.render(out));
+        }
+        if let Some((name, time)) = &self.rotation {
+            member(*name, CLAIM_SPELLINGS[3], &|out| time.render(out));
+        }
+        for extra in self.extra.iter().take(8) {
+            let mut out = String::new();
+            render_object(&mut out, std::slice::from_ref(extra));
+            // `{` + member + `}`: keep the member.
+            members.push(out[1..out.len() - 1].to_owned());
+        }
+        let len = members.len();
+        members.rotate_left(usize::from(self.order) % len);
+        format!("{{{}}}", members.join(","))
+    }
+}
+
+impl TimeForm {
+    fn render(&self, out: &mut String) {
+        match self {
+            TimeForm::Integer(n) => out.push_str(&n.to_string()),
+            TimeForm::Spelled(n, spelling) => spelling.render(*n, out),
+            TimeForm::Float(x, exp) => {
+                // JSON has no inf or NaN: write those as an integer instead.
+                let x = if x.is_finite() { *x } else { 1.7e9 };
+                let text = if *exp {
+                    format!("{x:e}")
+                } else {
+                    format!("{x}")
+                };
+                out.push_str(&text);
+            }
+            TimeForm::Number(form) => form.render(out),
+            TimeForm::Date(seconds, spelling) => {
+                let days = seconds / 86_400;
+                let text = format!(
+                    "2026-{:02}-{:02}T{:02}:{:02}:00Z",
+                    1 + days % 12,
+                    1 + days % 28,
+                    (seconds / 3600) % 24,
+                    (seconds / 60) % 60
+                );
+                spelling.render(&text, out);
+            }
+            TimeForm::Value(value) => value.render(out),
+        }
     }
 }

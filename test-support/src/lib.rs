@@ -42,14 +42,15 @@ pub fn b64(bytes: &[u8]) -> String {
 }
 
 /// SHA-256 in counter mode, seeded by the signing input: deterministic salts, so every
-/// test run mints the same tokens.
-struct DetRng {
+/// test run mints the same tokens. The fuzz targets sign with it too, so every input replays
+/// exactly.
+pub struct DetRng {
     seed: [u8; 32],
     counter: u64,
 }
 
 impl DetRng {
-    fn new(seed: &[u8]) -> Self {
+    pub fn new(seed: &[u8]) -> Self {
         Self {
             seed: Sha256::digest(seed).into(),
             counter: 0,
