@@ -232,13 +232,17 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
         (
             // Containers one byte each, so that no run of brackets closes in one step.
             "wide arrays of empty arrays",
-            object(others, &|i, size| format!(r#""w{i}":[{}[]]"#, "[],".repeat(size))),
+            object(others, &|i, size| {
+                format!(r#""w{i}":[{}[]]"#, "[],".repeat(size))
+            }),
             "bad_signature",
         ),
         (
             // The most values per byte: one digit and a comma.
             "wide arrays of numbers",
-            object(others, &|i, size| format!(r#""v{i}":[{}0]"#, "0,".repeat(size))),
+            object(others, &|i, size| {
+                format!(r#""v{i}":[{}0]"#, "0,".repeat(size))
+            }),
             "bad_signature",
         ),
         (
