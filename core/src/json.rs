@@ -401,9 +401,7 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
                         continue;
                     }
                 }
-                _ => {
-                    self.scalar()?;
-                }
+                _ => self.skip_scalar()?,
             }
             // Here a value has ended: close containers until one continues.
             loop {
@@ -443,12 +441,18 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
     /// How many times `byte` repeats from the read position.
     fn run_of(&self, byte: u8) -> usize {
         let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
-        rest.iter().take_while(|&&b| b == byte).count()
+        match rest {
+            // Most brackets come alone (`[],[]`): no scan for them.
+            [first, second, ..] if *first == byte && *second != byte => 1,
+            _ => rest.iter().take_while(|&&b| b == byte).count(),
+        }
     }
 
     /// A nested member's name and colon; nested names are not checked for duplicates.
     fn member_name(&mut self) -> Result<(), JsonDefect> {
-        self.string()?;
+        self.expect(b'"')?;
+        let scanned = scan_string(self.input.as_bytes(), self.pos, None)?;
+        self.pos = scanned.end.saturating_add(1);
         self.skip_whitespace();
         self.expect(b':')
     }
@@ -464,6 +468,22 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         }
     }
 
+    /// A scalar inside an ignored array or object: checked as [`scalar`](Self::scalar)
+    /// checks it, without building the value. Arrays of numbers are the most values an
+    /// attacker can pack into a header.
+    fn skip_scalar(&mut self) -> Result<(), JsonDefect> {
+        match self.peek() {
+            Some(b'"') => {
+                let start = self.pos.saturating_add(1);
+                let scanned = scan_string(self.input.as_bytes(), start, None)?;
+                self.pos = scanned.end.saturating_add(1);
+                Ok(())
+            }
+            Some(b'-' | b'0'..=b'9') => self.skip_number(),
+            _ => self.scalar().map(|_| ()),
+        }
+    }
+
     fn literal(&mut self, word: &str) -> Result<(), JsonDefect> {
         let end = self.pos.saturating_add(word.len());
         if self.input.get(self.pos..end) == Some(word) {
@@ -474,43 +494,49 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         }
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.bump();
-        }
-        self.pos.saturating_sub(start)
-    }
-
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
     fn number(&mut self) -> Result<&'a str, JsonDefect> {
         let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.bump();
-        }
-        match self.peek() {
-            Some(b'0') => self.bump(),
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(self.syntax()),
-        }
-        if self.peek() == Some(b'.') {
-            self.bump();
-            if self.digits() == 0 {
-                return Err(self.syntax());
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.bump();
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.bump();
-            }
-            if self.digits() == 0 {
-                return Err(self.syntax());
-            }
-        }
+        self.skip_number()?;
         self.input.get(start..self.pos).ok_or(self.syntax())
+    }
+
+    /// Moves past the number at the read position, checking its grammar; on an error the
+    /// offset is that of the byte at fault.
+    fn skip_number(&mut self) -> Result<(), JsonDefect> {
+        let bytes = self.input.as_bytes();
+        let digits = |from: usize| {
+            let rest = bytes.get(from..).unwrap_or_default();
+            rest.iter().take_while(|b| b.is_ascii_digit()).count()
+        };
+        let mut pos = self.pos;
+        if bytes.get(pos) == Some(&b'-') {
+            pos = pos.saturating_add(1);
+        }
+        match bytes.get(pos) {
+            Some(b'0') => pos = pos.saturating_add(1),
+            Some(b'1'..=b'9') => pos = pos.saturating_add(digits(pos)),
+            _ => return Err(JsonDefect::Syntax { offset: pos }),
+        }
+        if bytes.get(pos) == Some(&b'.') {
+            pos = pos.saturating_add(1);
+            match digits(pos) {
+                0 => return Err(JsonDefect::Syntax { offset: pos }),
+                n => pos = pos.saturating_add(n),
+            }
+        }
+        if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+            pos = pos.saturating_add(1);
+            if matches!(bytes.get(pos), Some(b'+' | b'-')) {
+                pos = pos.saturating_add(1);
+            }
+            match digits(pos) {
+                0 => return Err(JsonDefect::Syntax { offset: pos }),
+                n => pos = pos.saturating_add(n),
+            }
+        }
+        self.pos = pos;
+        Ok(())
     }
 
     /// A string starting at the opening quote: validates escapes and pairs surrogates.
@@ -791,6 +817,9 @@ const fn hex_digit(b: u8) -> Option<u32> {
 
 /// `word << n`, with every bit gone for `n` of 64 or more.
 fn shift_left(word: u64, n: usize) -> u64 {
+    if n == 1 {
+        return word << 1;
+    }
     u32::try_from(n)
         .ok()
         .and_then(|n| word.checked_shl(n))
@@ -799,6 +828,9 @@ fn shift_left(word: u64, n: usize) -> u64 {
 
 /// `word >> n`, with every bit gone for `n` of 64 or more.
 fn shift_right(word: u64, n: usize) -> u64 {
+    if n == 1 {
+        return word >> 1;
+    }
     u32::try_from(n)
         .ok()
         .and_then(|n| word.checked_shr(n))
