@@ -352,109 +352,17 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         }
     }
 
-    /// Reads one value. Scalars are returned; arrays and objects are walked without
-    /// recursion, keeping one bit per open container (set for an object) in one word.
-    ///
-    /// A run of `[` opens, and a run of `]` closing only arrays closes, in one step: nesting
-    /// is what a crafted header is made of, and this runs before any signature is checked.
+    /// Reads one value. Scalars are returned; arrays and objects are checked and skipped by
+    /// [`skip_container`].
     fn value(&mut self) -> Result<Value<'a>, JsonDefect> {
-        const _: () = assert!(MAX_DEPTH <= 64, "the open containers are bits of one u64");
-        let too_deep = JsonDefect::NestingTooDeep { max: MAX_DEPTH };
         self.skip_whitespace();
         let kind = match self.peek() {
             Some(b'[') => Value::Array,
             Some(b'{') => Value::Object,
             _ => return self.scalar(),
         };
-        // The open containers, the innermost in the lowest bit; `depth` of them.
-        let mut open = 0u64;
-        let mut depth = 0usize;
-        loop {
-            // Here a value is expected.
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b'[') => {
-                    let run = self.run_of(b'[');
-                    depth = depth.saturating_add(run);
-                    if depth > MAX_DEPTH {
-                        return Err(too_deep);
-                    }
-                    open = shift_left(open, run);
-                    self.pos = self.pos.saturating_add(run);
-                    self.skip_whitespace();
-                    // An empty array closes in the loop below.
-                    if self.peek() != Some(b']') {
-                        continue;
-                    }
-                }
-                Some(b'{') => {
-                    depth = depth.saturating_add(1);
-                    if depth > MAX_DEPTH {
-                        return Err(too_deep);
-                    }
-                    open = shift_left(open, 1) | 1;
-                    self.bump();
-                    self.skip_whitespace();
-                    // An empty object closes in the loop below.
-                    if self.peek() != Some(b'}') {
-                        self.member_name()?;
-                        continue;
-                    }
-                }
-                _ => self.skip_scalar()?,
-            }
-            // Here a value has ended: close containers until one continues.
-            loop {
-                if depth == 0 {
-                    return Ok(kind);
-                }
-                let in_object = open & 1 == 1;
-                self.skip_whitespace();
-                match self.peek() {
-                    Some(b',') => {
-                        self.bump();
-                        if in_object {
-                            self.skip_whitespace();
-                            self.member_name()?;
-                        }
-                        break;
-                    }
-                    Some(b'}') if in_object => {
-                        self.bump();
-                        open >>= 1;
-                        depth = depth.saturating_sub(1);
-                    }
-                    Some(b']') if !in_object => {
-                        let run = self.run_of(b']').min(depth);
-                        // Closes `run` containers only if every one of them is an array.
-                        let closed = if open & low_bits(run) == 0 { run } else { 1 };
-                        self.pos = self.pos.saturating_add(closed);
-                        open = shift_right(open, closed);
-                        depth = depth.saturating_sub(closed);
-                    }
-                    _ => return Err(self.syntax()),
-                }
-            }
-        }
-    }
-
-    /// How many times `byte` repeats from the read position.
-    fn run_of(&self, byte: u8) -> usize {
-        let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
-        match rest {
-            // Most brackets come alone (`[],[]`): no scan for them.
-            [first, second, ..] if *first == byte && *second != byte => 1,
-            _ => rest.iter().take_while(|&&b| b == byte).count(),
-        }
-    }
-
-    /// A nested member's name and colon; nested names are not checked for duplicates.
-    fn member_name(&mut self) -> Result<(), JsonDefect> {
-        self.expect(b'"')?;
-        let scanned = scan_string(self.input.as_bytes(), self.pos, None)?;
-        self.pos = scanned.end.saturating_add(1);
-        self.skip_whitespace();
-        self.expect(b':')
+        self.pos = skip_container(self.input.as_bytes(), self.pos)?;
+        Ok(kind)
     }
 
     fn scalar(&mut self) -> Result<Value<'a>, JsonDefect> {
@@ -465,22 +373,6 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
             Some(b'f') => self.literal("false").map(|()| Value::Bool),
             Some(b'n') => self.literal("null").map(|()| Value::Null),
             _ => Err(self.syntax()),
-        }
-    }
-
-    /// A scalar inside an ignored array or object: checked as [`scalar`](Self::scalar)
-    /// checks it, without building the value. Arrays of numbers are the most values an
-    /// attacker can pack into a header.
-    fn skip_scalar(&mut self) -> Result<(), JsonDefect> {
-        match self.peek() {
-            Some(b'"') => {
-                let start = self.pos.saturating_add(1);
-                let scanned = scan_string(self.input.as_bytes(), start, None)?;
-                self.pos = scanned.end.saturating_add(1);
-                Ok(())
-            }
-            Some(b'-' | b'0'..=b'9') => self.skip_number(),
-            _ => self.scalar().map(|_| ()),
         }
     }
 
@@ -497,46 +389,8 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
     fn number(&mut self) -> Result<&'a str, JsonDefect> {
         let start = self.pos;
-        self.skip_number()?;
+        self.pos = skip_number(self.input.as_bytes(), start)?;
         self.input.get(start..self.pos).ok_or(self.syntax())
-    }
-
-    /// Moves past the number at the read position, checking its grammar; on an error the
-    /// offset is that of the byte at fault.
-    fn skip_number(&mut self) -> Result<(), JsonDefect> {
-        let bytes = self.input.as_bytes();
-        let digits = |from: usize| {
-            let rest = bytes.get(from..).unwrap_or_default();
-            rest.iter().take_while(|b| b.is_ascii_digit()).count()
-        };
-        let mut pos = self.pos;
-        if bytes.get(pos) == Some(&b'-') {
-            pos = pos.saturating_add(1);
-        }
-        match bytes.get(pos) {
-            Some(b'0') => pos = pos.saturating_add(1),
-            Some(b'1'..=b'9') => pos = pos.saturating_add(digits(pos)),
-            _ => return Err(JsonDefect::Syntax { offset: pos }),
-        }
-        if bytes.get(pos) == Some(&b'.') {
-            pos = pos.saturating_add(1);
-            match digits(pos) {
-                0 => return Err(JsonDefect::Syntax { offset: pos }),
-                n => pos = pos.saturating_add(n),
-            }
-        }
-        if matches!(bytes.get(pos), Some(b'e' | b'E')) {
-            pos = pos.saturating_add(1);
-            if matches!(bytes.get(pos), Some(b'+' | b'-')) {
-                pos = pos.saturating_add(1);
-            }
-            match digits(pos) {
-                0 => return Err(JsonDefect::Syntax { offset: pos }),
-                n => pos = pos.saturating_add(n),
-            }
-        }
-        self.pos = pos;
-        Ok(())
     }
 
     /// A string starting at the opening quote: validates escapes and pairs surrogates.
@@ -546,6 +400,181 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         let scanned = scan_string(self.input.as_bytes(), start, None)?;
         self.finish_string(start, &scanned)
     }
+}
+
+/// Checks the array or object that starts at `start` and returns the offset just after it.
+///
+/// Without recursion: one bit per open container (set for an object) in one word, so the
+/// stack holds one word whatever the nesting. With a local read position and no values
+/// built, because ignored arrays and objects are what a crafted header is made of, and this
+/// runs before any signature is checked; a run of `[` opens, and a run of `]` closing only
+/// arrays closes, in one step.
+fn skip_container(bytes: &[u8], start: usize) -> Result<usize, JsonDefect> {
+    const _: () = assert!(MAX_DEPTH <= 64, "the open containers are bits of one u64");
+    let too_deep = JsonDefect::NestingTooDeep { max: MAX_DEPTH };
+    let syntax = |offset| JsonDefect::Syntax { offset };
+    // The open containers, the innermost in the lowest bit; `depth` of them.
+    let mut open = 0u64;
+    let mut depth = 0usize;
+    let mut pos = start;
+    loop {
+        // Here a value is expected.
+        pos = skip_whitespace(bytes, pos);
+        match bytes.get(pos) {
+            Some(b'[') => {
+                // Most brackets come alone (`[],[]`): no scan for them.
+                let run = if bytes.get(pos.saturating_add(1)) == Some(&b'[') {
+                    run_of(bytes, pos, b'[')
+                } else {
+                    1
+                };
+                depth = depth.saturating_add(run);
+                if depth > MAX_DEPTH {
+                    return Err(too_deep);
+                }
+                open = shift_left(open, run);
+                pos = skip_whitespace(bytes, pos.saturating_add(run));
+                // An empty array closes in the loop below.
+                if bytes.get(pos) != Some(&b']') {
+                    continue;
+                }
+            }
+            Some(b'{') => {
+                depth = depth.saturating_add(1);
+                if depth > MAX_DEPTH {
+                    return Err(too_deep);
+                }
+                open = shift_left(open, 1) | 1;
+                pos = skip_whitespace(bytes, pos.saturating_add(1));
+                // An empty object closes in the loop below.
+                if bytes.get(pos) != Some(&b'}') {
+                    pos = skip_member_name(bytes, pos)?;
+                    continue;
+                }
+            }
+            Some(b'"') => {
+                pos = scan_string(bytes, pos.saturating_add(1), None)?
+                    .end
+                    .saturating_add(1);
+            }
+            Some(b'-' | b'0'..=b'9') => pos = skip_number(bytes, pos)?,
+            Some(b't') => pos = skip_literal(bytes, pos, b"true")?,
+            Some(b'f') => pos = skip_literal(bytes, pos, b"false")?,
+            Some(b'n') => pos = skip_literal(bytes, pos, b"null")?,
+            _ => return Err(syntax(pos)),
+        }
+        // Here a value has ended: close containers until one continues.
+        loop {
+            if depth == 0 {
+                return Ok(pos);
+            }
+            let in_object = open & 1 == 1;
+            pos = skip_whitespace(bytes, pos);
+            match bytes.get(pos) {
+                Some(b',') => {
+                    pos = pos.saturating_add(1);
+                    if in_object {
+                        pos = skip_member_name(bytes, skip_whitespace(bytes, pos))?;
+                    }
+                    break;
+                }
+                Some(b'}') if in_object => {
+                    pos = pos.saturating_add(1);
+                    open >>= 1;
+                    depth = depth.saturating_sub(1);
+                }
+                Some(b']') if !in_object => {
+                    // Closes a run of `]` in one step if every container it closes is an
+                    // array; a lone `]` (the innermost is an array) needs no scan.
+                    let closed = if bytes.get(pos.saturating_add(1)) == Some(&b']') {
+                        let run = run_of(bytes, pos, b']').min(depth);
+                        if open & low_bits(run) == 0 { run } else { 1 }
+                    } else {
+                        1
+                    };
+                    pos = pos.saturating_add(closed);
+                    open = shift_right(open, closed);
+                    depth = depth.saturating_sub(closed);
+                }
+                _ => return Err(syntax(pos)),
+            }
+        }
+    }
+}
+
+/// The offset of the first byte from `pos` on that is not JSON whitespace.
+#[inline]
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        pos = pos.saturating_add(1);
+    }
+    pos
+}
+
+/// A nested member's name and colon, from its opening quote; the offset after the colon.
+/// Nested names are not checked for duplicates.
+fn skip_member_name(bytes: &[u8], pos: usize) -> Result<usize, JsonDefect> {
+    if bytes.get(pos) != Some(&b'"') {
+        return Err(JsonDefect::Syntax { offset: pos });
+    }
+    let end = scan_string(bytes, pos.saturating_add(1), None)?.end;
+    let colon = skip_whitespace(bytes, end.saturating_add(1));
+    if bytes.get(colon) != Some(&b':') {
+        return Err(JsonDefect::Syntax { offset: colon });
+    }
+    Ok(colon.saturating_add(1))
+}
+
+/// `word` at `pos`; the offset after it.
+fn skip_literal(bytes: &[u8], pos: usize, word: &[u8]) -> Result<usize, JsonDefect> {
+    let end = pos.saturating_add(word.len());
+    if bytes.get(pos..end) == Some(word) {
+        Ok(end)
+    } else {
+        Err(JsonDefect::Syntax { offset: pos })
+    }
+}
+
+/// How many times `byte` repeats from `pos`.
+#[inline]
+fn run_of(bytes: &[u8], pos: usize, byte: u8) -> usize {
+    let rest = bytes.get(pos..).unwrap_or_default();
+    rest.iter().take_while(|&&b| b == byte).count()
+}
+
+/// Checks the number at `pos`, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`;
+/// the offset after it. On an error the offset is that of the byte at fault.
+fn skip_number(bytes: &[u8], mut pos: usize) -> Result<usize, JsonDefect> {
+    let digits = |from: usize| {
+        let rest = bytes.get(from..).unwrap_or_default();
+        rest.iter().take_while(|b| b.is_ascii_digit()).count()
+    };
+    if bytes.get(pos) == Some(&b'-') {
+        pos = pos.saturating_add(1);
+    }
+    match bytes.get(pos) {
+        Some(b'0') => pos = pos.saturating_add(1),
+        Some(b'1'..=b'9') => pos = pos.saturating_add(digits(pos)),
+        _ => return Err(JsonDefect::Syntax { offset: pos }),
+    }
+    if bytes.get(pos) == Some(&b'.') {
+        pos = pos.saturating_add(1);
+        match digits(pos) {
+            0 => return Err(JsonDefect::Syntax { offset: pos }),
+            n => pos = pos.saturating_add(n),
+        }
+    }
+    if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+        pos = pos.saturating_add(1);
+        if matches!(bytes.get(pos), Some(b'+' | b'-')) {
+            pos = pos.saturating_add(1);
+        }
+        match digits(pos) {
+            0 => return Err(JsonDefect::Syntax { offset: pos }),
+            n => pos = pos.saturating_add(n),
+        }
+    }
+    Ok(pos)
 }
 
 /// What [`scan_string`] found.
@@ -761,14 +790,14 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, JsonDefect> {
 fn plain_run(bytes: &[u8]) -> usize {
     // `|`, not `||`: no branch per byte.
     let special = |b: u8| (b == b'"') | (b == b'\\') | (b < 0x20);
-    // Right after an escape the run is often empty (a name of nothing but escapes).
-    match bytes.first() {
-        Some(&b) if special(b) => return 0,
-        None => return 0,
-        Some(_) => {}
+    // Short runs (most names, small values, the run right after an escape) end within a
+    // few bytes: those are tested one by one before any vector step is set up.
+    const SHORT: usize = 8;
+    if let Some(end) = bytes.iter().take(SHORT).position(|&b| special(b)) {
+        return end;
     }
-    let mut skipped = 0usize;
-    for chunk in bytes.chunks_exact(16) {
+    let mut skipped = SHORT.min(bytes.len());
+    for chunk in bytes.get(skipped..).unwrap_or_default().chunks_exact(16) {
         let Ok(chunk) = <&[u8; 16]>::try_from(chunk) else {
             break;
         };
