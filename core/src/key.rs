@@ -194,7 +194,23 @@ impl PublicKey {
 
     /// Prepares a key embedded with `embed_product_key!`. The macro ran the same checks when
     /// the seller's binary was compiled, so this fails only if the crate versions differ.
-    /// Example: [`EmbeddedKey`].
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{EmbeddedKey, PublicKey};
+    ///
+    /// // With the `macros` feature:
+    /// // const PRODUCT_KEY_V1: EmbeddedKey =
+    /// //     register_usage_jwt::embed_product_key!("keys/product-key-v1.pem");
+    /// # let der = register_usage_jwt::decode_key(include_bytes!(
+    /// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    /// # ))?;
+    /// # #[allow(non_snake_case)]
+    /// # let PRODUCT_KEY_V1 = EmbeddedKey::__checked_at_compile_time(der.der().to_vec().leak());
+    /// let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
+    /// assert_eq!(key.bits(), 3072);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// As [`PublicKey::from_der`].
