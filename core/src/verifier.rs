@@ -171,7 +171,7 @@ impl Verifier {
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
-
+    ///
     /// let token = include_str!("../fixtures/demo-token.txt").trim_end();
     /// let sent = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
     /// let registration = verifier.verify(token, 1, &sent)?;
@@ -207,7 +207,7 @@ impl Verifier {
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
-
+    ///
     /// // The demo token answers a call that sent a nonce, so it is refused here.
     /// let token = include_str!("../fixtures/demo-token.txt").trim_end();
     /// let error = verifier.verify_replayable_without_nonce(token, 1).unwrap_err();
