@@ -1,10 +1,12 @@
 //! Counts heap allocations made by one `Verifier::verify` call, after warm-up, for valid
 //! tokens at each key size and for every kind of rejection. The design target is zero:
 //! segments decode into a stack buffer, keys are prepared once, and `Registration` and
-//! `Error` hold only fixed-size data.
+//! `Error` hold only fixed-size data. Also bounds what loading a key and building a
+//! verifier allocate (the figures: `cargo bench --bench allocations`).
 //!
-//! The counter is per thread, so the test harness's own threads do not disturb it.
-#![allow(unsafe_code)] // only for the counting allocator below
+//! The counter (`allocations/counter.rs`) is per thread, so the test harness's own threads
+//! do not disturb it.
+#![allow(unsafe_code)] // only for the counting allocator in `counter`
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,61 +16,14 @@
     clippy::cast_possible_truncation
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "allocations/counter.rs"]
+mod counter;
 
+use counter::count;
 use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-}
-
-fn record(size: usize) {
-    // `try_with`: the thread-local may be gone while a thread shuts down.
-    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-    let _ = BYTES.try_with(|c| c.set(c.get() + size));
-}
-
-// SAFETY: every call is forwarded unchanged to `System`; the counters are `const`
-// thread-locals without destructors, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        record(layout.size());
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size);
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Allocations (count, bytes) made on this thread while `f` runs.
-fn count<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
-    let (a0, b0) = (ALLOCATIONS.with(Cell::get), BYTES.with(Cell::get));
-    let value = f();
-    let (a1, b1) = (ALLOCATIONS.with(Cell::get), BYTES.with(Cell::get));
-    (a1 - a0, b1 - b0, value)
-}
+static GLOBAL: counter::Counting = counter::Counting;
 
 #[derive(serde::Deserialize)]
 struct Fixtures {
@@ -93,6 +48,7 @@ struct Request {
 }
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 
 fn key(stem: &str) -> PublicKey {
     let pem = std::fs::read_to_string(format!("{ROOT}/keys/{stem}.pub.pem")).unwrap();
@@ -155,11 +111,6 @@ fn verify_allocates_nothing() {
             ));
         }
     }
-    for (verdict, (cases, allocations, bytes)) in &by_verdict {
-        println!(
-            "{verdict}: {cases} cases, at most {allocations} allocations / {bytes} bytes per verify"
-        );
-    }
     // The measured count: zero for every case, valid or refused, at every key size.
     assert!(
         nonzero.is_empty(),
@@ -178,26 +129,83 @@ fn verify_allocates_nothing() {
     }
 }
 
+/// The heap bytes of one prepared key of `bits` (2048, 3072 or 4096) bits: its Montgomery
+/// parameters, `n` and `R² mod n` as 64-bit limbs and `-n⁻¹ mod 2⁶⁴`, in one box.
+fn prepared_key_bytes(bits: usize) -> usize {
+    2 * (bits / 8) + 8
+}
+
+fn assert_one_key_allocation(what: &str, bits: usize, load: impl FnOnce() -> PublicKey) {
+    let (allocations, bytes, key) = count(load);
+    assert_eq!(key.bits(), bits, "{what}");
+    // Measured: exactly one allocation (the boxed modulus); DER, PEM and the
+    // SubjectPublicKeyInfo are read in place, never copied to the heap.
+    assert!(
+        allocations <= 1 && bytes <= prepared_key_bytes(bits),
+        "{what}, {bits} bits: {allocations} allocations, {bytes} bytes; \
+         expected at most 1 allocation of {} bytes",
+        prepared_key_bytes(bits)
+    );
+}
+
 #[test]
-fn setup_allocations_for_information() {
-    // Loading keys and building a verifier allocate (once, at start-up); printed, not
-    // asserted, since the count depends on the `rsa` and `der` versions.
+fn key_loading_allocates_once() {
     for bits in [2048, 3072, 4096] {
         let pem =
             std::fs::read_to_string(format!("{ROOT}/keys/test-only-rsa{bits}.pub.pem")).unwrap();
-        let (allocations, bytes, key) = count(|| {
+        let decoded = register_usage_jwt::decode_key(pem.as_bytes()).unwrap();
+        let (allocations, _, _) = count(|| register_usage_jwt::decode_key(pem.as_bytes()));
+        assert_eq!(allocations, 0, "decode_key, {bits} bits");
+        assert_one_key_allocation("from_pem_with_policy", bits, || {
             PublicKey::from_pem_with_policy(&pem, KeyPolicy::DangerouslyAllowPublishedTestKeys)
                 .unwrap()
         });
-        println!(
-            "PublicKey::from_pem_with_policy, {bits} bits: {allocations} allocations, {bytes} bytes"
+        assert_one_key_allocation("from_der_with_policy", bits, || {
+            PublicKey::from_der_with_policy(
+                decoded.der(),
+                KeyPolicy::DangerouslyAllowPublishedTestKeys,
+            )
+            .unwrap()
+        });
+    }
+    // Under `KeyPolicy::Production`, as a seller loads a key: the real 3072-bit product key.
+    let pem = std::fs::read_to_string(format!(
+        "{ROOT}/tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    ))
+    .unwrap();
+    let decoded = register_usage_jwt::decode_key(pem.as_bytes()).unwrap();
+    assert_one_key_allocation("from_pem", 3072, || PublicKey::from_pem(&pem).unwrap());
+    assert_one_key_allocation("from_der", 3072, || {
+        PublicKey::from_der(decoded.der()).unwrap()
+    });
+    #[cfg(feature = "macros")]
+    {
+        const PRODUCT_KEY_V1: register_usage_jwt::EmbeddedKey = register_usage_jwt::embed_product_key!(
+            "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
         );
-        let copy = key.clone();
-        let (allocations, bytes, verifier) =
-            count(|| Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, copy)]).unwrap());
-        println!("Verifier::new with one {bits}-bit key: {allocations} allocations, {bytes} bytes");
-        let (allocations, _, _) = count(|| key.clone());
-        println!("PublicKey::clone, {bits} bits: {allocations} allocations");
-        drop(verifier);
+        assert_one_key_allocation("from_embedded", 3072, || {
+            PublicKey::from_embedded(PRODUCT_KEY_V1).unwrap()
+        });
+    }
+}
+
+#[test]
+fn verifier_new_allocates_once() {
+    for bits in [2048, 3072, 4096] {
+        let key = key(&format!("test-only-rsa{bits}"));
+        for versions in 1..=4u32 {
+            let keys: Vec<(u32, PublicKey)> = (1..=versions).map(|v| (v, key.clone())).collect();
+            let (allocations, bytes, verifier) =
+                count(|| Verifier::new(PRODUCT_CODE, keys).unwrap());
+            assert_eq!(verifier.key_versions().count(), versions as usize);
+            // Measured: one allocation, the list of up to four keys (the prepared keys
+            // themselves move in; the product code is stored inline).
+            let list = 4 * std::mem::size_of::<(u32, PublicKey)>();
+            assert!(
+                allocations <= 1 && bytes <= list,
+                "Verifier::new with {versions} {bits}-bit keys: {allocations} allocations, \
+                 {bytes} bytes; expected at most 1 of {list} bytes"
+            );
+        }
     }
 }

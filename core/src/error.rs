@@ -535,7 +535,16 @@ impl fmt::Display for Step {
 }
 
 impl Error {
-    /// A stable, machine-readable code for this kind of rejection, such as `bad_signature`.
+    /// A stable, machine-readable code for this kind of rejection, such as `bad_signature`:
+    /// log it and match on it; the [`Display`](core::fmt::Display) message is for people.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::Error;
+    ///
+    /// assert_eq!(Error::NonceMismatch.code(), "nonce_mismatch");
+    /// assert_eq!(Error::ProductCodeMismatch.code(), "product_code_mismatch");
+    /// ```
     pub const fn code(&self) -> &'static str {
         match self {
             Error::TokenTooLarge { .. } => "token_too_large",
@@ -852,6 +861,16 @@ pub enum ConfigError {
 
 impl ConfigError {
     /// A stable, machine-readable code for this kind of mistake, such as `weak_key`.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{ConfigError, PublicKey};
+    ///
+    /// // A DER SEQUENCE holding one INTEGER: not a public key.
+    /// let error = PublicKey::from_der(&[0x30, 0x03, 0x02, 0x01, 0x00]).unwrap_err();
+    /// assert_eq!(error.code(), "invalid_key");
+    /// assert_eq!(ConfigError::WeakKey { bits: 1024, min: 2048 }.code(), "weak_key");
+    /// ```
     pub const fn code(&self) -> &'static str {
         match self {
             ConfigError::InvalidKey { .. } => "invalid_key",

@@ -25,6 +25,21 @@ const ID_MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 
 /// Which keys [`PublicKey`] loading accepts.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// use register_usage_jwt::{ConfigError, KeyPolicy, KnownKey, PublicKey};
+///
+/// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
+/// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");
+/// assert_eq!(
+///     PublicKey::from_pem(pem).unwrap_err(), // `KeyPolicy::Production`
+///     ConfigError::CompromisedKey { key: KnownKey::CrateTestKey }
+/// );
+/// let key = PublicKey::from_pem_with_policy(pem, KeyPolicy::DangerouslyAllowPublishedTestKeys)?;
+/// assert_eq!(key.bits(), 3072);
+/// # Ok::<(), ConfigError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeyPolicy {
@@ -43,6 +58,27 @@ pub enum KeyPolicy {
 /// Made only by `register_usage_jwt::embed_product_key!` (feature `macros`), which reads the
 /// PEM file at compile time and fails the build if the key is malformed, weak or publicly
 /// known.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier};
+///
+/// // In your crate, with the `macros` feature; the path is relative to your Cargo.toml:
+/// // const PRODUCT_KEY_V1: EmbeddedKey =
+/// //     register_usage_jwt::embed_product_key!("keys/product-key-v1.pem");
+/// # let der = register_usage_jwt::decode_key(include_bytes!(
+/// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+/// # ))?;
+/// # #[allow(non_snake_case)]
+/// # let PRODUCT_KEY_V1 = EmbeddedKey::__checked_at_compile_time(der.der().to_vec().leak());
+///
+/// // At start-up:
+/// let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
+/// let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+/// assert_eq!(PRODUCT_KEY_V1.der().len(), 422); // the DER the binary carries
+/// # let _ = verifier;
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EmbeddedKey {
     der: &'static [u8],
@@ -55,7 +91,8 @@ impl EmbeddedKey {
         Self { der }
     }
 
-    /// The key's DER (SubjectPublicKeyInfo or PKCS#1, as it was embedded).
+    /// The key's DER (SubjectPublicKeyInfo or PKCS#1, as it was embedded); see the example
+    /// on [`EmbeddedKey`].
     pub const fn der(&self) -> &'static [u8] {
         self.der
     }
@@ -64,7 +101,20 @@ impl EmbeddedKey {
 /// An RSA public key that verifies RegisterUsage tokens, prepared once.
 ///
 /// Loading checks the key (2048 to 4096 bits, a sane exponent, not publicly known) and
-/// precomputes its Montgomery parameters, so verifying a token does no key work.
+/// precomputes its Montgomery parameters, so verifying a token does no key work. Loading
+/// makes one heap allocation (the prepared modulus); verifying makes none.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// use register_usage_jwt::PublicKey;
+///
+/// // The PEM exactly as AWS Marketplace gave it (here: a real product key, public).
+/// let key = PublicKey::from_pem(include_str!(
+///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+/// ))?;
+/// assert_eq!((key.bits(), key.signature_len()), (3072, 384));
+/// # Ok::<(), register_usage_jwt::ConfigError>(())
+/// ```
 #[derive(Clone)]
 pub struct PublicKey {
     modulus: PreparedModulus,
@@ -96,7 +146,23 @@ impl fmt::Debug for Fingerprint<'_> {
 
 impl PublicKey {
     /// Reads a PEM public key: `BEGIN PUBLIC KEY` (SubjectPublicKeyInfo, rsaEncryption or
-    /// id-RSASSA-PSS) or `BEGIN RSA PUBLIC KEY` (PKCS#1).
+    /// id-RSASSA-PSS) or `BEGIN RSA PUBLIC KEY` (PKCS#1), under [`KeyPolicy::Production`].
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{ConfigError, KnownKey, PublicKey};
+    ///
+    /// let pem = include_str!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    /// assert_eq!(PublicKey::from_pem(pem)?.bits(), 3072);
+    ///
+    /// // Refused: one of this crate's test keys, whose private half is published.
+    /// let test_key = include_str!("../keys/test-only-rsa3072.pub.pem");
+    /// assert_eq!(
+    ///     PublicKey::from_pem(test_key).unwrap_err(),
+    ///     ConfigError::CompromisedKey { key: KnownKey::CrateTestKey }
+    /// );
+    /// # Ok::<(), ConfigError>(())
+    /// ```
     ///
     /// # Errors
     /// [`ConfigError::InvalidKey`], [`ConfigError::WeakKey`] or
@@ -105,7 +171,20 @@ impl PublicKey {
         Self::from_pem_with_policy(pem, KeyPolicy::Production)
     }
 
-    /// Reads a DER public key: SubjectPublicKeyInfo or PKCS#1 `RSAPublicKey`.
+    /// Reads a DER public key: SubjectPublicKeyInfo or PKCS#1 `RSAPublicKey`, under
+    /// [`KeyPolicy::Production`].
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{decode_key, PublicKey};
+    ///
+    /// // A key file's DER (here taken out of a PEM; `include_bytes!` of a `.der` file works too).
+    /// let pem = include_bytes!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    /// let der = decode_key(pem)?;
+    /// let key = PublicKey::from_der(der.der())?;
+    /// assert_eq!(key.fingerprint(), PublicKey::from_pem(core::str::from_utf8(pem)?)?.fingerprint());
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// As [`PublicKey::from_pem`].
@@ -116,6 +195,23 @@ impl PublicKey {
     /// Prepares a key embedded with `embed_product_key!`. The macro ran the same checks when
     /// the seller's binary was compiled, so this fails only if the crate versions differ.
     ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{EmbeddedKey, PublicKey};
+    ///
+    /// // With the `macros` feature:
+    /// // const PRODUCT_KEY_V1: EmbeddedKey =
+    /// //     register_usage_jwt::embed_product_key!("keys/product-key-v1.pem");
+    /// # let der = register_usage_jwt::decode_key(include_bytes!(
+    /// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    /// # ))?;
+    /// # #[allow(non_snake_case)]
+    /// # let PRODUCT_KEY_V1 = EmbeddedKey::__checked_at_compile_time(der.der().to_vec().leak());
+    /// let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
+    /// assert_eq!(key.bits(), 3072);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`PublicKey::from_der`].
     pub fn from_embedded(key: EmbeddedKey) -> Result<Self, ConfigError> {
@@ -123,6 +219,19 @@ impl PublicKey {
     }
 
     /// [`PublicKey::from_pem`] under an explicit [`KeyPolicy`].
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{KeyPolicy, PublicKey};
+    ///
+    /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
+    /// let key = PublicKey::from_pem_with_policy(
+    ///     include_str!("../keys/test-only-rsa4096.pub.pem"),
+    ///     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// )?;
+    /// assert_eq!(key.bits(), 4096);
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     ///
     /// # Errors
     /// As [`PublicKey::from_pem`].
@@ -162,6 +271,18 @@ impl PublicKey {
 
     /// [`PublicKey::from_der`] under an explicit [`KeyPolicy`].
     ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{KeyPolicy, PublicKey};
+    ///
+    /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
+    /// let der = include_bytes!("../keys/test-only-rsa2048.pub.der");
+    /// let key = PublicKey::from_der_with_policy(der, KeyPolicy::DangerouslyAllowPublishedTestKeys)?;
+    /// assert_eq!(key.bits(), 2048);
+    /// assert!(PublicKey::from_der_with_policy(&der[1..], KeyPolicy::Production).is_err());
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`PublicKey::from_pem`].
     pub fn from_der_with_policy(der: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
@@ -173,18 +294,53 @@ impl PublicKey {
         }
     }
 
-    /// The modulus size in bits.
+    /// The modulus size in bits: 2048 to 4096 ([`MIN_KEY_BITS`], [`MAX_KEY_BITS`]).
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::PublicKey;
+    ///
+    /// let key = PublicKey::from_pem(include_str!(
+    ///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    /// ))?;
+    /// assert_eq!(key.bits(), 3072);
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn bits(&self) -> usize {
         self.modulus_bits
     }
 
-    /// The signature length in bytes: `ceil(bits / 8)`.
+    /// The signature length in bytes: `ceil(bits / 8)`. A token's signature of any other
+    /// length is refused before any arithmetic.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::PublicKey;
+    ///
+    /// let key = PublicKey::from_pem(include_str!(
+    ///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    /// ))?;
+    /// assert_eq!(key.signature_len(), 384);
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn signature_len(&self) -> usize {
         self.modulus_bits.div_ceil(8)
     }
 
     /// The SHA-256 of the modulus (big-endian, no leading zeros): the same for every
-    /// encoding of the key.
+    /// encoding of the key. Log it at start-up to show which key a build trusts.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::PublicKey;
+    ///
+    /// let key = PublicKey::from_pem(include_str!(
+    ///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    /// ))?;
+    /// let hex: String = key.fingerprint().iter().map(|b| format!("{b:02x}")).collect();
+    /// assert_eq!(hex, "4009c3d70ad91f9fbc494feff638278c7c1d584943f1808aa2bc462b19206bfa");
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn fingerprint(&self) -> [u8; 32] {
         self.fingerprint
     }

@@ -64,6 +64,21 @@ pub enum Base64Alphabet {
 }
 
 /// How the key was written.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// use register_usage_jwt::{decode_key, KeyEncoding, KeyForm, PemLabel};
+///
+/// let pem = include_str!("../keys/test-only-rsa2048.pub.pkcs1.pem");
+/// let key = decode_key(pem.as_bytes())?;
+/// assert_eq!(key.form(), KeyForm::Pem { label: PemLabel::RsaPublicKey });
+/// assert_eq!(key.encoding(), KeyEncoding::Pkcs1);
+///
+/// let der = include_bytes!("../keys/test-only-rsa2048.pub.der");
+/// assert_eq!(decode_key(der)?.form(), KeyForm::Der);
+/// assert_eq!(KeyForm::Der.to_string(), "binary DER");
+/// # Ok::<(), register_usage_jwt::KeyFormDefect>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyForm {

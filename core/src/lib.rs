@@ -29,6 +29,7 @@ mod token;
 mod verifier;
 
 #[cfg(feature = "fuzzing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fuzzing")))]
 pub mod fuzzing;
 
 pub use error::{

@@ -45,7 +45,16 @@ impl<'a> Nonce<'a> {
         Err(ConfigError::InvalidNonce { defect })
     }
 
-    /// The nonce text.
+    /// The nonce text: what to send as RegisterUsage's `Nonce`.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::Nonce;
+    ///
+    /// let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// assert_eq!(nonce.as_str(), "5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41");
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn as_str(&self) -> &'a str {
         self.0
     }
@@ -117,6 +126,16 @@ impl RandomNonce {
     /// # Errors
     /// [`ConfigError::NoRandomness`] when the random source fails. Do not start without a
     /// nonce and never fall back to a fixed one.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::RandomNonce;
+    ///
+    /// // A new one for every RegisterUsage call.
+    /// let nonce = RandomNonce::generate()?;
+    /// assert_ne!(nonce, RandomNonce::generate()?);
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn generate() -> Result<Self, ConfigError> {
         use base64ct::{Base64UrlUnpadded, Encoding};
 
@@ -131,7 +150,17 @@ impl RandomNonce {
         Ok(Self { text })
     }
 
-    /// The nonce text to send with RegisterUsage.
+    /// The nonce text to send with RegisterUsage: 32 characters of base64url (192 bits).
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::RandomNonce;
+    ///
+    /// let nonce = RandomNonce::generate()?;
+    /// assert_eq!(nonce.as_str().len(), 32);
+    /// assert!(nonce.as_str().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         // Base64url output is ASCII; the empty fallback is unreachable.
         core::str::from_utf8(&self.text).unwrap_or_default()

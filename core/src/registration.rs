@@ -4,6 +4,25 @@ use core::fmt;
 
 /// A point in time as epoch seconds, possibly fractional (AWS JSON 1.1 timestamps are
 /// JSON numbers), from the epoch to the end of year 9999.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+/// # let key = PublicKey::from_pem_with_policy(
+/// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+/// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+/// # )?;
+/// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+/// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+/// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// let registration = verifier.verify(token, 1, &nonce)?;
+/// let issued = registration.issued_at().and_then(|iat| iat.timestamp());
+/// let issued = issued.ok_or("the demo token has an iat")?;
+/// assert_eq!(issued.unix_seconds(), 1_767_225_600); // 2026-01-01T00:00:00Z
+/// assert_eq!(issued.as_secs_f64(), 1_767_225_600.0);
+/// assert_eq!(issued.to_string(), "1767225600");
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Timestamp(f64);
 
@@ -18,6 +37,25 @@ impl Timestamp {
     }
 
     /// The same point in time as a [`std::time::SystemTime`].
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// let issued = registration.issued_at().and_then(|iat| iat.timestamp());
+    /// let issued = issued.ok_or("the demo token has an iat")?.to_system_time();
+    /// assert_eq!(issued, UNIX_EPOCH + Duration::from_secs(1_767_225_600));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     #[cfg(feature = "std")]
     #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn to_system_time(&self) -> std::time::SystemTime {
@@ -30,12 +68,12 @@ impl Timestamp {
             .unwrap_or(std::time::UNIX_EPOCH)
     }
 
-    /// Seconds since the Unix epoch, with any fraction.
+    /// Seconds since the Unix epoch, with any fraction. Example: [`Timestamp`].
     pub fn as_secs_f64(&self) -> f64 {
         self.0
     }
 
-    /// Whole seconds since the Unix epoch (the fraction dropped).
+    /// Whole seconds since the Unix epoch (the fraction dropped). Example: [`Timestamp`].
     pub fn unix_seconds(&self) -> u64 {
         // Saturating float-to-int conversion; the value is finite and non-negative.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -98,6 +136,27 @@ impl fmt::Display for RawClaim {
 /// An informational time claim (`iat`, `PublicKeyRotationTimestamp`): reported, never
 /// checked, because nothing depends on it. A token whose time claim has a form nobody
 /// expected still verifies, and the value reaches the caller as it is.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+/// # let key = PublicKey::from_pem_with_policy(
+/// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+/// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+/// # )?;
+/// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+/// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+/// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// let registration = verifier.verify(token, 1, &nonce)?;
+/// use register_usage_jwt::TimeClaim;
+///
+/// match registration.issued_at() {
+///     Some(TimeClaim::Seconds(time)) => assert_eq!(time.unix_seconds(), 1_767_225_600),
+///     Some(other) => println!("iat in an unexpected form: {other}"),
+///     None => println!("no iat"),
+/// }
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum TimeClaim {
@@ -109,6 +168,22 @@ pub enum TimeClaim {
 
 impl TimeClaim {
     /// The time, when the claim is a NumericDate.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// let iat = registration.issued_at().ok_or("the demo token has an iat")?;
+    /// assert_eq!(iat.timestamp().map(|t| t.unix_seconds()), Some(1_767_225_600));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn timestamp(&self) -> Option<Timestamp> {
         match self {
             TimeClaim::Seconds(time) => Some(*time),
@@ -137,6 +212,26 @@ pub const MAX_NONCE_BYTES: usize = MAX_NONCE_CHARS * 4;
 /// only by
 /// [`Verifier::verify`](crate::Verifier::verify) once the signature and every claim check
 /// have passed.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+/// # let key = PublicKey::from_pem_with_policy(
+/// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+/// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+/// # )?;
+/// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+/// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+/// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// let registration = verifier.verify(token, 1, &nonce)?;
+/// assert_eq!(registration.product_code(), "1fszvu527waovqeuhpkyx2b5d");
+/// assert_eq!(registration.key_version(), 1);
+/// assert_eq!(registration.nonce(), Some("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41"));
+/// if let Some(rotation) = registration.public_key_rotation_timestamp() {
+///     eprintln!("key version 1 has expired (rotation at {rotation}): ship the new key");
+/// }
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Registration {
     pub(crate) product_code: heapless::String<MAX_PRODUCT_CODE_LEN>,
@@ -148,23 +243,84 @@ pub struct Registration {
 
 impl Registration {
     /// The product code, equal to the one the verifier was configured with.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// assert_eq!(registration.product_code(), verifier.product_code());
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn product_code(&self) -> &str {
         &self.product_code
     }
 
     /// The public key version whose key verified the token.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// assert_eq!(registration.key_version(), 1);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn key_version(&self) -> u32 {
         self.key_version
     }
 
     /// The nonce, equal to the one sent; `None` for a replayable registration verified with
     /// [`Verifier::verify_replayable_without_nonce`](crate::Verifier::verify_replayable_without_nonce).
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// assert_eq!(registration.nonce(), Some(nonce.as_str()));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn nonce(&self) -> Option<&str> {
         self.nonce.as_deref()
     }
 
     /// When AWS issued the token (`iat`), if the token says (a `null` says nothing).
     /// Informational: it is reported as found, never checked.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// let iat = registration.issued_at().and_then(|iat| iat.timestamp());
+    /// assert_eq!(iat.map(|t| t.unix_seconds()), Some(1_767_225_600));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn issued_at(&self) -> Option<&TimeClaim> {
         self.issued_at.as_ref()
     }
@@ -175,6 +331,26 @@ impl Registration {
     ///
     /// Any non-`null` value counts, whatever its form: a rotation timestamp that is not a
     /// NumericDate still means the key version has expired.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let registration = verifier.verify(token, 1, &nonce)?;
+    /// match registration.public_key_rotation_timestamp() {
+    ///     None => {} // the key version is current (as for the demo token)
+    ///     Some(when) => eprintln!("key version {} has expired ({when}): ship the new key",
+    ///                             registration.key_version()),
+    /// }
+    /// assert!(registration.public_key_rotation_timestamp().is_none());
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn public_key_rotation_timestamp(&self) -> Option<&TimeClaim> {
         self.rotation.as_ref()
     }
@@ -189,18 +365,21 @@ mod serialize {
 
     use super::{RawClaim, Registration, TimeClaim, Timestamp};
 
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     impl Serialize for Timestamp {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_f64(self.0)
         }
     }
 
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     impl Serialize for RawClaim {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
 
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     impl Serialize for TimeClaim {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             match self {
@@ -210,6 +389,7 @@ mod serialize {
         }
     }
 
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     impl Serialize for Registration {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut out = serializer.serialize_struct("Registration", 5)?;

@@ -34,6 +34,28 @@ fn check_product_code(code: &str) -> Result<(), ConfigError> {
 /// Build it once at start-up with the product code and the public key(s) AWS Marketplace
 /// gave you, by key version; then call [`verify`](Self::verify) with each token. It holds
 /// no interior state and is `Send + Sync`.
+///
+/// ```
+/// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+/// use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
+///
+/// // Once, at start-up. A real container embeds its product key (`embed_product_key!`,
+/// // feature `macros`) or uses `PublicKey::from_pem`, which refuses this test key.
+/// let key = PublicKey::from_pem_with_policy(
+///     include_str!("../keys/test-only-rsa3072.pub.pem"),
+///     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+/// )?;
+/// let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+///
+/// // For each RegisterUsage call: the key version and nonce sent, and the token received.
+/// let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+/// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// match verifier.verify(token, 1, &nonce) {
+///     Ok(registration) => assert_eq!(registration.key_version(), 1),
+///     Err(error) => panic!("stop the container: {error} (code {})", error.code()),
+/// }
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Verifier {
     product_code: heapless::String<MAX_PRODUCT_CODE_LEN>,
@@ -47,6 +69,22 @@ impl Verifier {
     /// [`ConfigError::InvalidProductCode`], [`ConfigError::InvalidKeyVersion`] for version 0,
     /// [`ConfigError::DuplicateKeyVersion`], or [`ConfigError::KeyCount`] for no keys or more
     /// than [`MAX_KEY_VERSIONS`].
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
+    ///
+    /// // TEST ONLY keys (their private halves are published); one per key version.
+    /// let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
+    /// let v1 = PublicKey::from_pem_with_policy(include_str!("../keys/test-only-rsa3072.pub.pem"), policy)?;
+    /// let v2 = PublicKey::from_pem_with_policy(include_str!("../keys/test-only-rsa4096.pub.pem"), policy)?;
+    /// let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, v1.clone()), (2, v2)])?;
+    /// assert_eq!(verifier.key_versions().collect::<Vec<_>>(), [1, 2]);
+    ///
+    /// let error = Verifier::new("not a product code", [(1, v1)]).unwrap_err();
+    /// assert_eq!(error.code(), "invalid_product_code");
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn new(
         product_code: &str,
         keys: impl IntoIterator<Item = (u32, PublicKey)>,
@@ -82,11 +120,35 @@ impl Verifier {
     }
 
     /// The product code this verifier accepts.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// assert_eq!(verifier.product_code(), "1fszvu527waovqeuhpkyx2b5d");
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn product_code(&self) -> &str {
         &self.product_code
     }
 
-    /// The configured key versions.
+    /// The configured key versions, in the order given to [`new`](Self::new).
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    /// assert_eq!(verifier.key_versions().collect::<Vec<u32>>(), [1]);
+    /// # Ok::<(), register_usage_jwt::ConfigError>(())
+    /// ```
     pub fn key_versions(&self) -> impl Iterator<Item = u32> + '_ {
         self.keys.iter().map(|(version, _)| *version)
     }
@@ -99,6 +161,27 @@ impl Verifier {
     ///
     /// `nonce` is the [`Nonce`](crate::Nonce) or `RandomNonce` (feature `getrandom`) that was
     /// sent.
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::{Nonce, Step};
+    /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    ///
+    /// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let sent = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
+    /// let registration = verifier.verify(token, 1, &sent)?;
+    /// assert_eq!(registration.nonce(), Some(sent.as_str()));
+    ///
+    /// // The same token answering another call (another nonce) is a replay.
+    /// let error = verifier.verify(token, 1, &Nonce::new("another call")?).unwrap_err();
+    /// assert_eq!((error.code(), error.step()), ("nonce_mismatch", Some(Step::Nonce)));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     pub fn verify(
         &self,
         token: impl AsRef<[u8]>,
@@ -114,6 +197,23 @@ impl Verifier {
     /// has one can answer your container's call with it. Use [`verify`](Self::verify) with
     /// a fresh random nonce instead. A token that carries a nonce is refused here
     /// ([`Error::UnexpectedNonce`]).
+    ///
+    /// ```
+    /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
+    /// use register_usage_jwt::Error;
+    /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
+    /// # let key = PublicKey::from_pem_with_policy(
+    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
+    /// # )?;
+    /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
+    ///
+    /// // The demo token answers a call that sent a nonce, so it is refused here.
+    /// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let error = verifier.verify_replayable_without_nonce(token, 1).unwrap_err();
+    /// assert_eq!(error, Error::UnexpectedNonce);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// As [`verify`](Self::verify).
