@@ -4,8 +4,8 @@
 # (fuzz/corpus/<target>/, git-ignored). Exits non-zero on the first crash, leak, timeout
 # or out-of-memory; the reproducer is left in fuzz/artifacts/<target>/.
 #
-#   fuzz/run-all.sh 60                 # every target, 60 s each (what CI runs: 9 targets,
-#                                      # 9 minutes of fuzzing plus the build)
+#   fuzz/run-all.sh 45                 # every target, 45 s each (what CI runs: 9 targets,
+#                                      # about 7 minutes of fuzzing plus the build)
 #   fuzz/run-all.sh 600 verify_token   # selected targets only
 #
 # Needs `cargo install cargo-fuzz --locked` and a nightly toolchain.
