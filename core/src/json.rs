@@ -347,9 +347,7 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
     }
 
     fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.bump();
-        }
+        self.pos = skip_whitespace(self.input.as_bytes(), self.pos);
     }
 
     /// Reads one value. Scalars are returned; arrays and objects are checked and skipped by
@@ -377,13 +375,8 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
     }
 
     fn literal(&mut self, word: &str) -> Result<(), JsonDefect> {
-        let end = self.pos.saturating_add(word.len());
-        if self.input.get(self.pos..end) == Some(word) {
-            self.pos = end;
-            Ok(())
-        } else {
-            Err(self.syntax())
-        }
+        self.pos = skip_literal(self.input.as_bytes(), self.pos, word.as_bytes())?;
+        Ok(())
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
@@ -624,22 +617,14 @@ fn scan_string(
             });
         }
         escaped = true;
-        // The escape a crafted name repeats, `\uXXXX` of a character below U+D800, in a loop
-        // of its own: no per-escape dispatch, and the UTF-8 written directly.
-        while let Some(&[b'\\', b'u', h0, h1, h2, h3]) = bytes.get(pos..pos.saturating_add(6)) {
-            let value = |digit: u8| {
-                HEX_VALUE
-                    .get(usize::from(digit))
-                    .copied()
-                    .unwrap_or(NOT_HEX)
+        // The escape a crafted name repeats, `\uXXXX` of a character below U+D000, in a loop
+        // of its own: no per-escape dispatch, and the UTF-8 written directly. A bad digit or
+        // anything from U+D000 on (the surrogates among them) goes to `escape` below.
+        while let Some(&[b'\\', b'u', ..]) = bytes.get(pos..pos.saturating_add(6)) {
+            let unit = match hex4(bytes, pos.saturating_add(2)) {
+                Ok(unit) if unit < 0xD000 => unit,
+                _ => break,
             };
-            let digits = [value(h0), value(h1), value(h2), value(h3)];
-            if (digits[0] | digits[1] | digits[2] | digits[3]) & NOT_HEX != 0 || digits[0] >= 0xD {
-                break; // a bad digit (reported below) or U+D000 and above
-            }
-            let unit = digits
-                .iter()
-                .fold(0u32, |unit, &d| (unit << 4) | u32::from(d));
             if let Some(out) = decoded.as_deref_mut() {
                 written =
                     append_bmp(out, written, unit).ok_or(JsonDefect::Syntax { offset: pos })?;
@@ -768,16 +753,19 @@ fn hex4(bytes: &[u8], at: usize) -> Result<u32, JsonDefect> {
             return Ok(u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(d));
         }
     }
-    // A digit is wrong or missing: find which, for the error's offset.
-    let mut value = 0u32;
-    for offset in at..at.saturating_add(4) {
-        let digit = bytes
-            .get(offset)
-            .and_then(|&b| hex_digit(b))
-            .ok_or(JsonDefect::Syntax { offset })?;
-        value = (value << 4) | digit;
-    }
-    Ok(value)
+    Err(bad_hex_digit(bytes, at))
+}
+
+/// The error for four hex digits at `at` of which one is wrong or missing: a syntax error
+/// at the first such. Out of line, so that the valid path of [`hex4`] stays small where it
+/// is inlined.
+#[cold]
+#[inline(never)]
+fn bad_hex_digit(bytes: &[u8], at: usize) -> JsonDefect {
+    let offset = (at..at.saturating_add(4))
+        .find(|&offset| bytes.get(offset).and_then(|&b| hex_digit(b)).is_none())
+        .unwrap_or(at);
+    JsonDefect::Syntax { offset }
 }
 
 /// How many bytes at the start of `bytes` a string holds as they are: all but the quote,
