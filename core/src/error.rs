@@ -486,7 +486,9 @@ pub enum Step {
     Size,
     /// Three segments of strict unpadded base64url.
     Shape,
-    /// The header: a JSON object naming PS256 and nothing refused.
+    /// The header: a JSON object naming PS256 and nothing refused. Checked here when it is
+    /// at most [`MAX_PRE_SIGNATURE_HEADER_LEN`](crate::MAX_PRE_SIGNATURE_HEADER_LEN) bytes
+    /// long; a longer header only after [`Signature`](Step::Signature).
     Header,
     /// A key is configured for the key version the caller sent.
     KeyVersion,
@@ -503,7 +505,9 @@ pub enum Step {
 }
 
 impl Step {
-    /// Every step, in order.
+    /// Every step, in order (a header longer than
+    /// [`MAX_PRE_SIGNATURE_HEADER_LEN`](crate::MAX_PRE_SIGNATURE_HEADER_LEN) is checked after
+    /// the signature).
     pub const ALL: [Step; 9] = [
         Step::Size,
         Step::Shape,

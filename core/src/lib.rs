@@ -37,6 +37,7 @@ pub use error::{
     KeyVersions, KnownKey, MAX_KEY_VERSIONS, Member, NonceDefect, ProductCodeDefect, Segment,
     SignatureDefect, Step, TokenDefect,
 };
+pub use header::MAX_PRE_SIGNATURE_HEADER_LEN;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
 pub use key_form::{

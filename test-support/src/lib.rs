@@ -118,22 +118,14 @@ pub fn verifier() -> Verifier {
     Verifier::new(PRODUCT_CODE, [(1, public_key("test-only-rsa2048"))]).unwrap()
 }
 
-/// The most expensive tokens to reject before any signature work that we could construct:
-/// each header is as large as the size bound allows and well-formed enough to pass the
-/// header step (or to fail it only at its very end), the payload is `{}`, and the signature
-/// is 1 byte long, so that no RSA work can follow. `(name, token, expected error code)`.
-///
-/// Shared by the hardening tests (the verdicts) and `benches/presignature.rs` (the cost).
-pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)> {
-    use register_usage_jwt::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_TOKEN_LEN};
+/// Crafted headers, each as large as `budget` bytes allow: the JSON constructions that cost
+/// the JSON reader the most (escaped and fully escaped names, a duplicate found last, nesting
+/// to and past its bound, the most members, wide arrays, nested objects, long escaped
+/// strings). `(name, header JSON, the header's own verdict)`: `"ok"` for a header the header
+/// step accepts, else the error code it refuses it with.
+pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str)> {
+    use register_usage_jwt::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 
-    const TAIL: &str = ".e30.AA";
-    // The most header JSON that fits: base64 makes 4 characters of 3 bytes.
-    let budget = (MAX_TOKEN_LEN - TAIL.len()) / 4 * 3;
-    let token = |header: &str| {
-        assert!(header.len() <= budget, "{} > {budget}", header.len());
-        format!("{}{TAIL}", b64(header.as_bytes()))
-    };
     // `{"alg":"PS256",` + members + `}`, each member built by `member(i, size)` with the
     // largest `size` that fits.
     let object = |count: usize, member: &dyn Fn(usize, usize) -> String| {
@@ -152,7 +144,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
     };
     let others = MAX_JSON_MEMBERS - 1; // `alg` is one member
     let escaped = |c: char| format!("\\u{:04x}", c as u32);
-    let mut cases = vec![
+    let cases = vec![
         (
             // Names equal but for a final escape: every comparison of a naive duplicate check
             // decodes a whole name.
@@ -164,7 +156,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
                     escaped(char::from_u32(0x100 + i as u32).unwrap())
                 )
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             "fully escaped names",
@@ -175,7 +167,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
                     .collect();
                 format!(r#""{name}":0"#)
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             // The same with the duplicate last: found only once every name is read.
@@ -198,7 +190,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
                 let depth = size.min(MAX_JSON_DEPTH);
                 format!(r#""n{i}":{}0{}"#, "[".repeat(depth), "]".repeat(depth))
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             "nesting one past the bound, at the end",
@@ -220,7 +212,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
             object(others, &|i, size| {
                 format!(r#""m{i}":{}"#, "1".repeat(size + 1))
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             "one member too many",
@@ -235,7 +227,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
             object(others, &|i, size| {
                 format!(r#""w{i}":[{}[]]"#, "[],".repeat(size))
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             // The most values per byte: one digit and a comma.
@@ -243,7 +235,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
             object(others, &|i, size| {
                 format!(r#""v{i}":[{}0]"#, "0,".repeat(size))
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             // Nested objects of many members: their names are read but not kept.
@@ -252,7 +244,7 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
                 let members: Vec<String> = (0..size).map(|j| format!(r#""{j}":0"#)).collect();
                 format!(r#""o{i}":{{{}}}"#, members.join(","))
             }),
-            "bad_signature",
+            "ok",
         ),
         (
             // A string of escaped surrogate pairs: the slowest characters to validate.
@@ -260,13 +252,60 @@ pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)>
             object(1, &|_, size| {
                 format!(r#""s":"{}""#, "\\ud83d\\ude00".repeat(size))
             }),
-            "bad_signature",
+            "ok",
         ),
     ];
-    for (_, header, _) in &mut cases {
-        *header = token(header);
+    for (name, header, _) in &cases {
+        assert!(
+            header.len() <= budget,
+            "{name}: {} > {budget}",
+            header.len()
+        );
     }
     cases
+}
+
+/// The most expensive tokens to reject before any signature work that we could construct:
+/// each header is a [`crafted_headers`] construction as long as the header checked before
+/// the signature may be (`MAX_PRE_SIGNATURE_HEADER_LEN`), the payload pads the token to the
+/// size bound (it is only decoded before the signature), and the signature is 1 byte long, so
+/// that no RSA work can follow. `(name, token, expected error code)`: the header's refusal,
+/// or `bad_signature` for a header the header step accepts.
+///
+/// Shared by the hardening tests (the verdicts) and `benches/presignature.rs` (the cost).
+pub fn worst_pre_signature_tokens() -> Vec<(&'static str, String, &'static str)> {
+    use register_usage_jwt::{MAX_PRE_SIGNATURE_HEADER_LEN, MAX_TOKEN_LEN};
+    const SIGNATURE: &str = ".AA";
+    crafted_headers(MAX_PRE_SIGNATURE_HEADER_LEN)
+        .into_iter()
+        .map(|(name, header, verdict)| {
+            let header = b64(header.as_bytes());
+            // The most payload that fits: base64 makes 4 characters of 3 bytes.
+            let room = MAX_TOKEN_LEN - header.len() - 1 - SIGNATURE.len();
+            let padding = "p".repeat(room / 4 * 3 - r#"{"pad":""}"#.len());
+            let payload = b64(format!(r#"{{"pad":"{padding}"}}"#).as_bytes());
+            let token = format!("{header}.{payload}{SIGNATURE}");
+            assert!(token.len() <= MAX_TOKEN_LEN, "{name}");
+            let code = if verdict == "ok" {
+                "bad_signature"
+            } else {
+                verdict
+            };
+            (name, token, code)
+        })
+        .collect()
+}
+
+/// [`crafted_headers`] as long as a signed token allows (about 5.5 KiB), longer than the header
+/// checked before the signature: `(name, header JSON, the header's own verdict)`. Unsigned,
+/// such a header is never read (the 1-byte signature is refused first); signed, it is
+/// checked after the signature.
+pub fn long_crafted_headers() -> Vec<(&'static str, String, &'static str)> {
+    use register_usage_jwt::MAX_TOKEN_LEN;
+    // Room for the RegisterUsage claims and a 2048-bit signature (342 characters), so that
+    // the signed token fits the size bound; base64 makes 4 characters of 3 bytes.
+    const ROOM: usize = 600;
+    crafted_headers((MAX_TOKEN_LEN - ROOM) / 4 * 3)
 }
 
 /// DER of PKCS#1 `RSAPublicKey { n, e }` for big-endian integers without leading zeros.

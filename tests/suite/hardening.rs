@@ -11,8 +11,8 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use common::{HEADER, NONCE, PRODUCT_CODE as PRODUCT};
 use proptest::prelude::*;
 use register_usage_jwt::{
-    Error, JsonDefect, KeyPolicy, MAX_JSON_DEPTH, MAX_KEY_BITS, MAX_TOKEN_LEN, Nonce, PublicKey,
-    Verifier,
+    Error, JsonDefect, KeyPolicy, MAX_JSON_DEPTH, MAX_KEY_BITS, MAX_PRE_SIGNATURE_HEADER_LEN,
+    MAX_TOKEN_LEN, Nonce, PublicKey, Verifier,
 };
 
 fn public_key(bits: usize) -> PublicKey {
@@ -158,19 +158,27 @@ fn nesting_to_the_bound_verifies_and_one_level_more_is_refused() {
     }
 }
 
-/// The constructions of `benches/presignature.rs`: at the size bound, rejected as expected,
-/// and never with any RSA work (the signature is 1 byte).
+/// The constructions of `benches/presignature.rs`: at the size bound, with a header as long
+/// as the one checked before the signature, rejected as expected, and never with any RSA
+/// work (the signature is 1 byte).
 #[test]
 fn costliest_pre_signature_rejections() {
     let verifier = verifier(2048);
     for (name, token, code) in common::worst_pre_signature_tokens() {
         assert!(token.len() <= MAX_TOKEN_LEN, "{name}");
-        // Each construction grows in steps of one character per member, so it fills the bound
-        // to within one step.
         assert!(
-            token.len() * 10 > MAX_TOKEN_LEN * 9,
+            token.len() + 4 > MAX_TOKEN_LEN,
             "{name}: only {} bytes",
             token.len()
+        );
+        let header = Base64UrlUnpadded::decode_vec(token.split('.').next().unwrap()).unwrap();
+        assert!(header.len() <= MAX_PRE_SIGNATURE_HEADER_LEN, "{name}");
+        // Each construction grows in steps of one character (up to six, escaped) per member,
+        // so it fills most of the header bound.
+        assert!(
+            header.len() * 3 > MAX_PRE_SIGNATURE_HEADER_LEN * 2,
+            "{name}: only {} bytes of header",
+            header.len()
         );
         let error = verifier.verify(&token, 1, &nonce()).unwrap_err();
         assert_eq!(error.code(), code, "{name}: {error}");
@@ -185,6 +193,88 @@ fn costliest_pre_signature_rejections() {
                 "{name}: {error:?}"
             );
         }
+    }
+}
+
+/// A header longer than `MAX_PRE_SIGNATURE_HEADER_LEN` is read only once the signature over
+/// it verifies: unsigned, the crafted ones are refused for their 1-byte signature whatever
+/// they hold; signed, each gets its own verdict from the header step.
+#[test]
+fn long_headers_are_read_only_after_the_signature() {
+    let verifier = verifier(2048);
+    for (name, header, verdict) in common::long_crafted_headers() {
+        assert!(header.len() > 4 * MAX_PRE_SIGNATURE_HEADER_LEN, "{name}");
+        // The header step's own verdict, read directly.
+        let direct = register_usage_jwt::fuzzing::check_header(header.as_bytes());
+        assert_eq!(
+            direct.map_or_else(|e| e.code(), |()| "ok"),
+            verdict,
+            "{name}"
+        );
+
+        let unsigned = format!("{}.e30.AA", common::b64(header.as_bytes()));
+        let error = verifier.verify(&unsigned, 1, &nonce()).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::BadSignature {
+                    defect: register_usage_jwt::SignatureDefect::Length { found: 1, .. }
+                }
+            ),
+            "{name}: {error:?}"
+        );
+
+        let signed = mint(2048, &header, &claims(""));
+        let outcome = verifier.verify(&signed, 1, &nonce());
+        assert_eq!(
+            outcome.map_or_else(|e| e.code(), |_| "ok"),
+            verdict,
+            "{name}"
+        );
+    }
+}
+
+/// The header bound exactly: a header of `MAX_PRE_SIGNATURE_HEADER_LEN` bytes is checked
+/// before the signature (its wrong algorithm is named), one byte longer is not (the bad
+/// signature is), and either verifies when it is valid and signed.
+#[test]
+fn header_checked_before_the_signature_up_to_its_bound() {
+    let verifier = verifier(2048);
+    let header = |alg: &str, len: usize| {
+        let stem = format!(r#"{{"alg":"{alg}","typ":"JWT","pad":""#);
+        let header = format!("{stem}{}\"}}", "x".repeat(len - stem.len() - 2));
+        assert_eq!(header.len(), len);
+        header
+    };
+    let unsigned = |header: &str| format!("{}.e30.AA", common::b64(header.as_bytes()));
+    let at_bound = header("RS256", MAX_PRE_SIGNATURE_HEADER_LEN);
+    let past_bound = header("RS256", MAX_PRE_SIGNATURE_HEADER_LEN + 1);
+    assert_eq!(
+        verifier
+            .verify(unsigned(&at_bound), 1, &nonce())
+            .unwrap_err()
+            .code(),
+        "unsupported_algorithm"
+    );
+    assert_eq!(
+        verifier
+            .verify(unsigned(&past_bound), 1, &nonce())
+            .unwrap_err()
+            .code(),
+        "bad_signature"
+    );
+    // Signed, the long header's algorithm is refused after the signature.
+    let signed = mint(2048, &past_bound, &claims(""));
+    assert_eq!(
+        verifier.verify(&signed, 1, &nonce()).unwrap_err().code(),
+        "unsupported_algorithm"
+    );
+    for len in [
+        MAX_PRE_SIGNATURE_HEADER_LEN,
+        MAX_PRE_SIGNATURE_HEADER_LEN + 1,
+    ] {
+        let signed = mint(2048, &header("PS256", len), &claims(""));
+        verifier.verify(&signed, 1, &nonce()).unwrap();
     }
 }
 
