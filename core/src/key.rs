@@ -484,12 +484,165 @@ const _: () = assert!(MIN_KEY_BITS > 33);
 /// The exponent as a number, if it is odd and within `3..=2^33 - 1` (the range `rsa`
 /// accepts, restricted to odd values since an even exponent is never an RSA key).
 fn exponent_value(big_endian: &[u8]) -> Option<u64> {
-    if big_endian.len() > 8 {
-        return None;
-    }
-    let mut value = 0u64;
-    for &byte in big_endian {
-        value = (value << 8) | u64::from(byte);
-    }
+    // Right-aligned in eight bytes; anything longer is out of range.
+    let mut word = [0u8; 8];
+    word.get_mut(8usize.checked_sub(big_endian.len())?..)?
+        .copy_from_slice(big_endian);
+    let value = u64::from_be_bytes(word);
     ((3..(1 << 33)).contains(&value) && value % 2 == 1).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let len = u8::try_from(content.len()).ok().filter(|&len| len < 0x80);
+        let mut out = alloc::vec![tag, len.unwrap_or_default()];
+        out.extend_from_slice(content);
+        out
+    }
+
+    const SHA256: &[u8] = &[6, 9, 0x60, 0x86, 0x48, 1, 0x65, 3, 4, 2, 1];
+    const SHA384: &[u8] = &[6, 9, 0x60, 0x86, 0x48, 1, 0x65, 3, 4, 2, 2];
+    const MGF1: &[u8] = &[6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 8];
+    /// id-pSpecified (1.2.840.113549.1.1.9): an OID that is not MGF1.
+    const NOT_MGF1: &[u8] = &[6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 9];
+    const NULL: &[u8] = &[5, 0];
+    const EMPTY_OCTETS: &[u8] = &[4, 0];
+
+    fn algorithm(oid: &[u8], parameters: &[u8]) -> Vec<u8> {
+        tlv(0x30, &[oid, parameters].concat())
+    }
+
+    /// RSASSA-PSS-params (RFC 8017 A.2.3); `None` leaves a field at its DEFAULT.
+    fn pss_params(hash: &[u8], mask_gen: &[u8], salt: Option<u8>, trailer: Option<u8>) -> Vec<u8> {
+        let mut fields = tlv(0xA0, hash);
+        fields.extend(tlv(0xA1, mask_gen));
+        if let Some(salt) = salt {
+            fields.extend(tlv(0xA2, &tlv(2, &[salt])));
+        }
+        if let Some(trailer) = trailer {
+            fields.extend(tlv(0xA3, &tlv(2, &[trailer])));
+        }
+        tlv(0x30, &fields)
+    }
+
+    fn check(der: &[u8]) -> Result<(), ConfigError> {
+        let any = AnyRef::from_der(der).map_err(|_| ConfigError::Internal)?;
+        check_pss_parameters(any)
+    }
+
+    /// Each field of the PSS parameters on its own decides: PS256 is SHA-256, MGF1 with
+    /// SHA-256, a 32-byte salt and the trailer 0xBC; any one field else is refused.
+    #[test]
+    fn pss_parameters_must_each_describe_ps256() {
+        let sha256 = algorithm(SHA256, NULL);
+        let mgf1_sha256 = algorithm(MGF1, &sha256);
+        let refused = Err(ConfigError::InvalidKey {
+            defect: KeyDefect::PssParameters,
+        });
+        assert_eq!(
+            check(&pss_params(&sha256, &mgf1_sha256, Some(32), None)),
+            Ok(())
+        );
+        // SHA-256 may also be written without its NULL parameters.
+        let bare_sha256 = algorithm(SHA256, &[]);
+        let mgf1_bare = algorithm(MGF1, &bare_sha256);
+        assert_eq!(
+            check(&pss_params(&bare_sha256, &mgf1_bare, Some(32), None)),
+            Ok(())
+        );
+
+        let sha384 = algorithm(SHA384, NULL);
+        let sha256_with_octets = algorithm(SHA256, EMPTY_OCTETS);
+        let wrong = [
+            (
+                "hash SHA-384",
+                pss_params(&sha384, &mgf1_sha256, Some(32), None),
+            ),
+            (
+                "hash parameters not NULL",
+                pss_params(&sha256_with_octets, &mgf1_sha256, Some(32), None),
+            ),
+            (
+                "mask generation not MGF1",
+                pss_params(&sha256, &algorithm(NOT_MGF1, &sha256), Some(32), None),
+            ),
+            (
+                "MGF1 with SHA-384",
+                pss_params(&sha256, &algorithm(MGF1, &sha384), Some(32), None),
+            ),
+            (
+                "MGF1's hash parameters not NULL",
+                pss_params(
+                    &sha256,
+                    &algorithm(MGF1, &sha256_with_octets),
+                    Some(32),
+                    None,
+                ),
+            ),
+            (
+                "MGF1 without its hash",
+                pss_params(&sha256, &algorithm(MGF1, &[]), Some(32), None),
+            ),
+            (
+                "salt 20 (the default)",
+                pss_params(&sha256, &mgf1_sha256, None, None),
+            ),
+            ("salt 64", pss_params(&sha256, &mgf1_sha256, Some(64), None)),
+            (
+                "trailer 2",
+                pss_params(&sha256, &mgf1_sha256, Some(32), Some(2)),
+            ),
+        ];
+        for (what, der) in wrong {
+            assert_eq!(check(&der), refused, "{what}");
+        }
+    }
+
+    #[test]
+    fn exponent_values() {
+        assert_eq!(exponent_value(&[1, 0, 1]), Some(65537));
+        assert_eq!(exponent_value(&[3]), Some(3));
+        // Leading zeros, up to eight bytes in all, do not change the value.
+        assert_eq!(exponent_value(&[0, 0, 0, 0, 0, 1, 0, 1]), Some(65537));
+        assert_eq!(
+            exponent_value(&[1, 0xff, 0xff, 0xff, 0xff]),
+            Some((1 << 33) - 1)
+        );
+        // Too large, even when its low eight bytes alone would be in range.
+        assert_eq!(exponent_value(&[2, 0, 0, 0, 1]), None);
+        assert_eq!(exponent_value(&[1, 0, 0, 0, 0, 0, 0, 1, 0, 1]), None);
+        assert_eq!(exponent_value(&[1, 0, 0, 0, 0, 0, 1, 0, 1]), None);
+        // Even, and below 3.
+        assert_eq!(exponent_value(&[1, 0, 0]), None);
+        assert_eq!(exponent_value(&[1]), None);
+        assert_eq!(exponent_value(&[]), None);
+    }
+
+    /// The debug form names the key by its size, exponent and fingerprint (never the whole
+    /// modulus), so that logs can tell keys apart.
+    #[test]
+    fn debug_form_shows_size_exponent_and_fingerprint() {
+        let key = PublicKey::from_pem_with_policy(
+            include_str!("../keys/test-only-rsa3072.pub.pem"),
+            KeyPolicy::DangerouslyAllowPublishedTestKeys,
+        )
+        .map_err(|_| ConfigError::Internal);
+        let Ok(key) = key else {
+            return assert_eq!(key.err(), None);
+        };
+        let mut fingerprint = alloc::string::String::new();
+        for byte in key.fingerprint() {
+            fingerprint.push_str(&alloc::format!("{byte:02x}"));
+        }
+        assert_eq!(
+            alloc::format!("{key:?}"),
+            alloc::format!(
+                "PublicKey {{ bits: 3072, exponent: 65537, fingerprint: {fingerprint} }}"
+            )
+        );
+    }
 }
