@@ -10,9 +10,19 @@
 #                                               # one past commit's lines (in today's tree:
 #                                               # meaningful while those lines are unchanged)
 #   MUTANTS_JOBS=2 scripts/mutants-in-diff.sh   # parallel builds (default 1)
+#   MUTANTS_PROFILE=dev scripts/mutants-in-diff.sh
+#                                               # reuse `cargo test`'s build (what CI does)
+#   MUTANTS_IN_PLACE=1 scripts/mutants-in-diff.sh
+#                                               # mutate this checkout itself (restored after
+#                                               # each mutant) and reuse its target dir: for a
+#                                               # throwaway clone such as CI's
 #
 # Needs `cargo install cargo-mutants --locked` and `cargo install cargo-nextest --locked`
 # (the test tool .cargo/mutants.toml names). Output: target/mutants-in-diff/mutants.out/.
+#
+# cargo-mutants 27.1 runs its baseline with the tests of the mutated package only, ignoring
+# `test_package`, and this configuration's test targets are the root package's: so the
+# baseline here is run directly, with the same test set, and cargo-mutants skips its own.
 set -euo pipefail
 
 cd "$(git rev-parse --show-toplevel)"
@@ -31,8 +41,21 @@ if [ ! -s "$diff" ]; then
 fi
 echo "mutants-in-diff: $(grep -c '^+++ ' "$diff") file(s) under core/src/ changed in $base...$head"
 
+profile="${MUTANTS_PROFILE:-mutants}"
+# The unmutated tree must pass the set of tests each mutant gets (.cargo/mutants.toml:
+# `additional_cargo_args` and `additional_cargo_test_args`), or every mutant would look caught.
+echo "mutants-in-diff: baseline (profile $profile)"
+cargo nextest run --cargo-profile "$profile" -p register-usage-jwt-core -p register-usage-jwt \
+    --lib --test suite --test interop \
+    -E 'not test(/never_verifies$/) and not test(/^differential::/)'
+
+args=(-p register-usage-jwt-core --in-diff "$diff" --jobs "$jobs" --output "$out" --no-shuffle
+      --baseline skip --timeout "${MUTANTS_TIMEOUT:-120}" --build-timeout 600 --profile "$profile")
+if [ -n "${MUTANTS_IN_PLACE:-}" ]; then
+    args+=(--in-place)
+fi
 status=0
-cargo mutants -p register-usage-jwt-core --in-diff "$diff" --jobs "$jobs" --output "$out" --no-shuffle || status=$?
+cargo mutants "${args[@]}" || status=$?
 # cargo-mutants exit codes: 0 every mutant caught (or none generated), 2 some missed,
 # 3 some timed out, 4 the unmutated tree failed its tests; anything else is a usage error.
 case "$status" in
