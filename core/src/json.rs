@@ -397,9 +397,9 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
 ///
 /// Without recursion: one bit per open container (set for an object) in one word, so the
 /// stack holds one word whatever the nesting. With a local read position and no values
-/// built, because ignored arrays and objects are what a crafted header is made of, and this
-/// runs before any signature is checked; a run of `[` opens, and a run of `]` closing only
-/// arrays closes, in one step.
+/// built, because ignored arrays and objects are what a crafted header is made of, and a
+/// header of up to `MAX_PRE_SIGNATURE_HEADER_LEN` bytes is read before any signature is
+/// checked.
 fn skip_container(bytes: &[u8], start: usize) -> Result<usize, JsonDefect> {
     const _: () = assert!(MAX_DEPTH <= 64, "the open containers are bits of one u64");
     let too_deep = JsonDefect::NestingTooDeep { max: MAX_DEPTH };
@@ -413,13 +413,13 @@ fn skip_container(bytes: &[u8], start: usize) -> Result<usize, JsonDefect> {
         pos = skip_whitespace(bytes, pos);
         match bytes.get(pos) {
             Some(b'[') => {
-                let run = run_of(bytes, pos, b'[');
-                depth = depth.saturating_add(run);
+                depth = depth.saturating_add(1);
                 if depth > MAX_DEPTH {
                     return Err(too_deep);
                 }
-                open = shift_left(open, run);
-                pos = skip_whitespace(bytes, pos.saturating_add(run));
+                // The new lowest bit, clear: an array.
+                open <<= 1;
+                pos = skip_whitespace(bytes, pos.saturating_add(1));
                 // An empty array closes in the loop below.
                 if bytes.get(pos) != Some(&b']') {
                     continue;
@@ -431,7 +431,7 @@ fn skip_container(bytes: &[u8], start: usize) -> Result<usize, JsonDefect> {
                     return Err(too_deep);
                 }
                 // The new lowest bit, set: an object.
-                open = shift_left(open, 1).wrapping_add(1);
+                open = (open << 1).wrapping_add(1);
                 pos = skip_whitespace(bytes, pos.saturating_add(1));
                 // An empty object closes in the loop below.
                 if bytes.get(pos) != Some(&b'}') {
@@ -471,17 +471,9 @@ fn skip_container(bytes: &[u8], start: usize) -> Result<usize, JsonDefect> {
                     depth = depth.saturating_sub(1);
                 }
                 Some(b']') if !in_object => {
-                    // Closes a run of `]` in one step if every container it closes is an
-                    // array; a lone `]` (the innermost is an array) needs no scan.
-                    let closed = if bytes.get(pos.saturating_add(1)) == Some(&b']') {
-                        let run = run_of(bytes, pos, b']').min(depth);
-                        if open & low_bits(run) == 0 { run } else { 1 }
-                    } else {
-                        1
-                    };
-                    pos = pos.saturating_add(closed);
-                    open = shift_right(open, closed);
-                    depth = depth.saturating_sub(closed);
+                    pos = pos.saturating_add(1);
+                    open >>= 1;
+                    depth = depth.saturating_sub(1);
                 }
                 _ => return Err(syntax(pos)),
             }
@@ -520,13 +512,6 @@ fn skip_literal(bytes: &[u8], pos: usize, word: &[u8]) -> Result<usize, JsonDefe
     } else {
         Err(JsonDefect::Syntax { offset: pos })
     }
-}
-
-/// How many times `byte` repeats from `pos`.
-#[inline]
-fn run_of(bytes: &[u8], pos: usize, byte: u8) -> usize {
-    let rest = bytes.get(pos..).unwrap_or_default();
-    rest.iter().take_while(|&&b| b == byte).count()
 }
 
 /// Checks the number at `pos`, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`;
@@ -813,33 +798,6 @@ const fn hex_digit(b: u8) -> Option<u32> {
     Some(value as u32)
 }
 
-/// `word << n`, with every bit gone for `n` of 64 or more.
-fn shift_left(word: u64, n: usize) -> u64 {
-    if n == 1 {
-        return word << 1;
-    }
-    u32::try_from(n)
-        .ok()
-        .and_then(|n| word.checked_shl(n))
-        .unwrap_or(0)
-}
-
-/// `word >> n`, with every bit gone for `n` of 64 or more.
-fn shift_right(word: u64, n: usize) -> u64 {
-    if n == 1 {
-        return word >> 1;
-    }
-    u32::try_from(n)
-        .ok()
-        .and_then(|n| word.checked_shr(n))
-        .unwrap_or(0)
-}
-
-/// The lowest `n` bits set.
-fn low_bits(n: usize) -> u64 {
-    !shift_left(u64::MAX, n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -942,6 +900,8 @@ mod tests {
             "{\"a\":[1,]}",
             "{\"a\":[1}",
             "{\"a\":[1}}",
+            "{\"a\":{\"b\":[0]]}",
+            "{\"a\":[{\"b\":[0]]]}",
             "{\"a\":[[1}]}",
             "{\"a\":[{}}}",
             "{\"a\":{\"b\"]}",
