@@ -562,8 +562,7 @@ struct ScannedString {
 
 /// Reads a string from `start`, just after its opening quote, to its closing quote, and
 /// checks every escape. With `decoded`, a string that has an escape is also decoded into it
-/// in the same pass: a header of fully escaped names is 6 KiB of `\uXXXX`, and this runs
-/// before any signature is checked.
+/// in the same pass, so that duplicate names are compared without a second decoding.
 fn scan_string(
     bytes: &[u8],
     start: usize,
@@ -596,23 +595,6 @@ fn scan_string(
             });
         }
         escaped = true;
-        // The escape a crafted name repeats, `\uXXXX` of a character below U+D000, in a loop
-        // of its own: no per-escape dispatch, and the UTF-8 written directly. A bad digit or
-        // anything from U+D000 on (the surrogates among them) goes to `escape` below.
-        while let Some(&[b'\\', b'u', ..]) = bytes.get(pos..pos.saturating_add(6)) {
-            let unit = match hex4(bytes, pos.saturating_add(2)) {
-                Ok(unit) if unit < 0xD000 => unit,
-                _ => break,
-            };
-            if let Some(out) = decoded.as_deref_mut() {
-                written =
-                    append_bmp(out, written, unit).ok_or(JsonDefect::Syntax { offset: pos })?;
-            }
-            pos = pos.saturating_add(6);
-        }
-        if bytes.get(pos) != Some(&b'\\') {
-            continue;
-        }
         let (end, c) = escape(bytes, pos)?;
         if let Some(out) = decoded.as_deref_mut() {
             let end_written = written.saturating_add(c.len_utf8());
@@ -624,16 +606,6 @@ fn scan_string(
         }
         pos = end;
     }
-}
-
-/// Writes the UTF-8 of `unit`, a code point below U+D000, to `out` at `at`; where it ends,
-/// or `None` if `out` is too short.
-#[inline]
-fn append_bmp(out: &mut [u8], at: usize, unit: u32) -> Option<usize> {
-    let c = char::from_u32(unit)?;
-    let end = at.checked_add(c.len_utf8())?;
-    c.encode_utf8(out.get_mut(at..end)?);
-    Some(end)
 }
 
 /// Copies `bytes` to `out` at `at`; where the copy ends, or `None` if `out` is too short.

@@ -126,16 +126,22 @@ pub fn verifier() -> Verifier {
 pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str)> {
     use register_usage_jwt::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 
-    // `{"alg":"PS256",` + members + `}`, each member built by `member(i, size)` with the
-    // largest `size` that fits.
-    let object = |count: usize, member: &dyn Fn(usize, usize) -> String| {
-        let build = |size: usize| {
-            let members: Vec<String> = (0..count).map(|i| member(i, size)).collect();
+    // `{"alg":"PS256",` + members + `}`, each member built by `member(i, size, last)`: as
+    // many members as fit, up to `count`, then the largest `size` that fits.
+    let object = |count: usize, member: &dyn Fn(usize, usize, bool) -> String| {
+        let build = |count: usize, size: usize| {
+            let members: Vec<String> = (0..count)
+                .map(|i| member(i, size, i + 1 == count))
+                .collect();
             format!(r#"{{"alg":"PS256",{}}}"#, members.join(","))
         };
+        let count = (1..=count)
+            .rev()
+            .find(|&n| build(n, 0).len() <= budget)
+            .unwrap_or(1);
         let mut size = 0;
         loop {
-            let (current, next) = (build(size), build(size + 1));
+            let (current, next) = (build(count, size), build(count, size + 1));
             if next.len() > budget || next == current {
                 return current;
             }
@@ -149,7 +155,7 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
             // Names equal but for a final escape: every comparison of a naive duplicate check
             // decodes a whole name.
             "escaped names",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 format!(
                     r#""{}{}":0"#,
                     "a".repeat(size),
@@ -160,7 +166,7 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         ),
         (
             "fully escaped names",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 let name: String = std::iter::repeat_n('b', size)
                     .chain(std::iter::once(char::from_u32(0x4E00 + i as u32).unwrap()))
                     .map(escaped)
@@ -172,8 +178,8 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         (
             // The same with the duplicate last: found only once every name is read.
             "fully escaped names, duplicate last",
-            object(others, &|i, size| {
-                let last = if i + 1 == others { 0 } else { i };
+            object(others, &|i, size, last| {
+                let last = if last { 0 } else { i };
                 let name: String = std::iter::repeat_n('b', size)
                     .chain(std::iter::once(
                         char::from_u32(0x4E00 + last as u32).unwrap(),
@@ -186,7 +192,7 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         ),
         (
             "nesting to the bound in every member",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 let depth = size.min(MAX_JSON_DEPTH);
                 format!(r#""n{i}":{}0{}"#, "[".repeat(depth), "]".repeat(depth))
             }),
@@ -197,8 +203,8 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
             {
                 let depth = MAX_JSON_DEPTH + 1;
                 let deep = format!(r#""deep":{}0{}"#, "[".repeat(depth), "]".repeat(depth));
-                object(others - 1, &|i, size| {
-                    if i + 1 == others - 1 {
+                object(others - 1, &|i, size, last| {
+                    if last {
                         deep.clone()
                     } else {
                         format!(r#""m{i}":"{}""#, "x".repeat(size))
@@ -209,22 +215,23 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         ),
         (
             "many members",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 format!(r#""m{i}":{}"#, "1".repeat(size + 1))
             }),
             "ok",
         ),
         (
             "one member too many",
-            object(others + 1, &|i, size| {
-                format!(r#""m{i}":"{}""#, "x".repeat(size))
+            // Short names, so that all of them fit the smallest budget.
+            object(others + 1, &|i, size, _| {
+                format!(r#""{i}":{}"#, "1".repeat(size + 1))
             }),
             "malformed_header",
         ),
         (
             // Containers one byte each, so that no run of brackets closes in one step.
             "wide arrays of empty arrays",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 format!(r#""w{i}":[{}[]]"#, "[],".repeat(size))
             }),
             "ok",
@@ -232,7 +239,7 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         (
             // The most values per byte: one digit and a comma.
             "wide arrays of numbers",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 format!(r#""v{i}":[{}0]"#, "0,".repeat(size))
             }),
             "ok",
@@ -240,7 +247,7 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         (
             // Nested objects of many members: their names are read but not kept.
             "nested objects of many members",
-            object(others, &|i, size| {
+            object(others, &|i, size, _| {
                 let members: Vec<String> = (0..size).map(|j| format!(r#""{j}":0"#)).collect();
                 format!(r#""o{i}":{{{}}}"#, members.join(","))
             }),
@@ -249,7 +256,7 @@ pub fn crafted_headers(budget: usize) -> Vec<(&'static str, String, &'static str
         (
             // A string of escaped surrogate pairs: the slowest characters to validate.
             "long escaped string",
-            object(1, &|_, size| {
+            object(1, &|_, size, _| {
                 format!(r#""s":"{}""#, "\\ud83d\\ude00".repeat(size))
             }),
             "ok",
