@@ -49,10 +49,13 @@ cargo nextest run --cargo-profile "$profile" -p register-usage-jwt-core -p regis
     --lib --test suite --test interop \
     -E 'not test(/never_verifies$/) and not test(/^differential::/)'
 
-args=(-p register-usage-jwt-core --in-diff "$diff" --jobs "$jobs" --output "$out" --no-shuffle
+args=(-p register-usage-jwt-core --in-diff "$diff" --output "$out" --no-shuffle
       --baseline skip --timeout "${MUTANTS_TIMEOUT:-120}" --build-timeout 600 --profile "$profile")
 if [ -n "${MUTANTS_IN_PLACE:-}" ]; then
+    # One tree, so one job.
     args+=(--in-place)
+else
+    args+=(--jobs "$jobs")
 fi
 status=0
 cargo mutants "${args[@]}" || status=$?
