@@ -940,6 +940,81 @@ mod tests {
     }
 
     #[test]
+    fn form_and_encoding_texts() {
+        let forms = [
+            (
+                KeyForm::Pem {
+                    label: PemLabel::PublicKey,
+                },
+                "PEM (PUBLIC KEY)",
+            ),
+            (
+                KeyForm::Pem {
+                    label: PemLabel::RsaPublicKey,
+                },
+                "PEM (RSA PUBLIC KEY)",
+            ),
+            (
+                KeyForm::PemEscapedNewlines {
+                    label: PemLabel::PublicKey,
+                },
+                "PEM (PUBLIC KEY) with literal \\n escapes instead of line breaks",
+            ),
+            (
+                KeyForm::PemEscapedNewlines {
+                    label: PemLabel::RsaPublicKey,
+                },
+                "PEM (RSA PUBLIC KEY) with literal \\n escapes instead of line breaks",
+            ),
+            (
+                KeyForm::Base64Der {
+                    alphabet: Base64Alphabet::Standard,
+                },
+                "base64 DER without PEM boundaries",
+            ),
+            (
+                KeyForm::Base64Der {
+                    alphabet: Base64Alphabet::Url,
+                },
+                "base64url DER without PEM boundaries",
+            ),
+            (KeyForm::Der, "binary DER"),
+        ];
+        for (form, text) in forms {
+            assert_eq!(alloc::format!("{form}"), text);
+        }
+        assert_eq!(
+            alloc::format!("{}", KeyEncoding::Spki),
+            "SubjectPublicKeyInfo"
+        );
+        assert_eq!(
+            alloc::format!("{}", KeyEncoding::Pkcs1),
+            "PKCS#1 RSAPublicKey"
+        );
+    }
+
+    #[test]
+    fn decoded_key_debug_names_form_encoding_and_length() {
+        let key = decode_key(SPKI_2048_DER).unwrap();
+        assert_eq!(
+            alloc::format!("{key:?}"),
+            alloc::format!(
+                "DecodedKey {{ form: Der, encoding: Spki, der_len: {} }}",
+                SPKI_2048_DER.len()
+            )
+        );
+        let key = decode_key(PKCS1_PEM.as_bytes()).unwrap();
+        assert_eq!(
+            alloc::format!("{key:?}"),
+            alloc::format!(
+                "DecodedKey {{ form: Pem {{ label: RsaPublicKey }}, encoding: Pkcs1, \
+                 der_len: {} }}",
+                der_of(PKCS1_PEM).len()
+            )
+        );
+    }
+
+    #[test]
     fn no_panic_on_fragments() {
         // Every prefix and suffix of each accepted form decodes or is refused, never panics.
         let inputs = [
