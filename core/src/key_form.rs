@@ -719,6 +719,36 @@ mod tests {
         s
     }
 
+    /// A DER tag, length and content (lengths below 65536).
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let [high, low] = u16::try_from(content.len()).unwrap().to_be_bytes();
+        let mut out = alloc::vec![tag];
+        match (high, low) {
+            (0, 0..0x80) => out.push(low),
+            (0, _) => out.extend([0x81, low]),
+            _ => out.extend([0x82, high, low]),
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// `SEQUENCE { SEQUENCE { OID rsaEncryption, NULL }, BIT STRING }` of exactly `total`
+    /// bytes (from 279 on): the shape of an SPKI, which is all the form detection reads.
+    fn spki_shaped(total: usize) -> Vec<u8> {
+        let algorithm = tlv(
+            TAG_SEQUENCE,
+            &[
+                tlv(TAG_OID, b"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01"),
+                tlv(0x05, b""),
+            ]
+            .concat(),
+        );
+        let bits = alloc::vec![0xff; total - 4 - algorithm.len() - 4];
+        let der = tlv(TAG_SEQUENCE, &[algorithm, tlv(0x03, &bits)].concat());
+        assert_eq!(der.len(), total);
+        der
+    }
+
     #[test]
     fn pem_at_any_width_and_line_ending() {
         let der = der_of(PEM);
@@ -921,6 +951,38 @@ mod tests {
                 String::from_utf8_lossy(input.get(..60.min(input.len())).unwrap())
             );
         }
+    }
+
+    #[test]
+    fn size_bound_is_exact() {
+        // MAX_KEY_DER_LEN bytes of DER: accepted as DER, base64 (exactly MAX_BASE64_LEN
+        // characters, padding included) and PEM.
+        let der = spki_shaped(MAX_KEY_DER_LEN);
+        let key = decode_key(&der).unwrap();
+        assert_eq!(key.der(), der.as_slice());
+        let text = Base64::encode_string(&der);
+        assert_eq!(text.len(), MAX_BASE64_LEN);
+        let key = decode_key(text.as_bytes()).unwrap();
+        assert_eq!(key.der(), der.as_slice());
+        assert_eq!(
+            key.form(),
+            KeyForm::Base64Der {
+                alphabet: Base64Alphabet::Standard
+            }
+        );
+        let pem = pem_with("PUBLIC KEY", &wrap(&text, 64, "\n"), "\n");
+        assert_eq!(decode_key(pem.as_bytes()).unwrap().der(), der.as_slice());
+        // One byte, or one character, more: too large.
+        let longer = spki_shaped(MAX_KEY_DER_LEN + 1);
+        assert_eq!(decode_key(&longer), Err(KeyFormDefect::TooLarge));
+        let longer_text = alloc::format!("{text}A");
+        assert_eq!(longer_text.len(), MAX_BASE64_LEN + 1);
+        assert_eq!(
+            decode_key(longer_text.as_bytes()),
+            Err(KeyFormDefect::TooLarge)
+        );
+        let pem = pem_with("PUBLIC KEY", &wrap(&longer_text, 64, "\n"), "\n");
+        assert_eq!(decode_key(pem.as_bytes()), Err(KeyFormDefect::TooLarge));
     }
 
     #[test]
