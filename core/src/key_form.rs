@@ -954,6 +954,25 @@ mod tests {
     }
 
     #[test]
+    fn indefinite_length_is_not_der() {
+        // `30 80`: a BER indefinite length, which DER forbids, read as no length at all
+        // (not as the short-form length 128, which would span this input exactly).
+        let content = tlv(TAG_INTEGER, &[0x7f; 126]);
+        assert_eq!(content.len(), 0x80);
+        let indefinite = [&[TAG_SEQUENCE, 0x80][..], &content].concat();
+        assert_eq!(decode_key(&indefinite), Err(KeyFormDefect::NotAKey));
+        let text = Base64::encode_string(&indefinite);
+        assert_eq!(decode_key(text.as_bytes()), Err(KeyFormDefect::NotAKey));
+        // The same content with its length in the long form DER requires (`81 80`).
+        let definite = tlv(TAG_SEQUENCE, &content);
+        assert_eq!(definite.get(..3).unwrap(), [TAG_SEQUENCE, 0x81, 0x80]);
+        assert_eq!(
+            decode_key(&definite).unwrap().encoding(),
+            KeyEncoding::Pkcs1
+        );
+    }
+
+    #[test]
     fn size_bound_is_exact() {
         // MAX_KEY_DER_LEN bytes of DER: accepted as DER, base64 (exactly MAX_BASE64_LEN
         // characters, padding included) and PEM.
