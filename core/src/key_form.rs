@@ -954,6 +954,26 @@ mod tests {
     }
 
     #[test]
+    fn boundary_labels_must_be_printable_and_non_empty() {
+        // Refused as a broken boundary line, not read as a label (which would say
+        // `PemLabel`, or `PrivateKey` for the second).
+        let body = body(PEM);
+        for label in ["", "PUBLIC\tKEY", "RSA PRIVATE\x01KEY", "PUBLIC KEY\x7f"] {
+            let pem = pem_with(label, &body, "\n");
+            assert_eq!(
+                decode_key(pem.as_bytes()),
+                Err(KeyFormDefect::PemBoundary),
+                "{label:?}"
+            );
+        }
+        let empty_end = PEM.replace("-----END PUBLIC KEY-----", "-----END -----");
+        assert_eq!(
+            decode_key(empty_end.as_bytes()),
+            Err(KeyFormDefect::PemBoundary)
+        );
+    }
+
+    #[test]
     fn indefinite_length_is_not_der() {
         // `30 80`: a BER indefinite length, which DER forbids, read as no length at all
         // (not as the short-form length 128, which would span this input exactly).
