@@ -24,8 +24,13 @@ pub const MAX_KEY_DER_LEN: usize = 2048;
 /// Base64 characters needed for [`MAX_KEY_DER_LEN`] bytes, padding included.
 const MAX_BASE64_LEN: usize = MAX_KEY_DER_LEN.div_ceil(3) * 4;
 
-/// How many leading base64 characters are decoded to name an oversized structure (a private
-/// key or a certificate): 48 bytes hold its first few DER headers.
+/// How many leading bytes of an oversized structure are decoded to name it (a private key or
+/// a certificate): its first three DER headers take at most 18.
+const PREFIX_DER_LEN: usize = 48;
+
+/// The base64 characters that hold exactly [`PREFIX_DER_LEN`] bytes, without padding:
+/// 48 / 3 * 4, written out (a unit test checks it) because mutants of that arithmetic (a
+/// prefix of 15 bytes, or a buffer larger than needed) change nothing real key text shows.
 const PREFIX_BASE64_LEN: usize = 64;
 
 const BEGIN: &[u8] = b"-----BEGIN ";
@@ -463,7 +468,7 @@ fn from_base64(input: &[u8]) -> Result<DecodedKey, KeyFormDefect> {
     if text.overflowed() {
         // Too long to be a product key; decode its start to say what it is instead.
         let prefix = text.as_bytes().get(..PREFIX_BASE64_LEN).unwrap_or(&[]);
-        let mut start = [0u8; PREFIX_BASE64_LEN / 4 * 3];
+        let mut start = [0u8; PREFIX_DER_LEN];
         let start = match alphabet {
             Base64Alphabet::Standard => Base64Unpadded::decode(prefix, &mut start),
             Base64Alphabet::Url => Base64UrlUnpadded::decode(prefix, &mut start),
@@ -971,6 +976,76 @@ mod tests {
             decode_key(empty_end.as_bytes()),
             Err(KeyFormDefect::PemBoundary)
         );
+    }
+
+    #[test]
+    fn oversized_input_is_named_from_its_start() {
+        let filler = tlv(0x04, &[0xff; 3000]);
+        let version = tlv(TAG_INTEGER, &[0]);
+        let rsa = tlv(
+            TAG_SEQUENCE,
+            &[
+                tlv(TAG_OID, b"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01"),
+                tlv(0x05, b""),
+            ]
+            .concat(),
+        );
+        // PKCS#1 `RSAPrivateKey` and PKCS#8 `PrivateKeyInfo` (v1 and v2).
+        let pkcs1_private = tlv(TAG_SEQUENCE, &[version.clone(), filler.clone()].concat());
+        let pkcs8 = tlv(
+            TAG_SEQUENCE,
+            &[version.clone(), rsa.clone(), filler.clone()].concat(),
+        );
+        let pkcs8_v2 = tlv(
+            TAG_SEQUENCE,
+            &[tlv(TAG_INTEGER, &[1]), rsa.clone(), filler.clone()].concat(),
+        );
+        // An X.509 certificate (`[0] { INTEGER 2 }` version first) and a certificate
+        // request (`INTEGER 0` version first).
+        let certificate = tlv(
+            TAG_SEQUENCE,
+            &[
+                tlv(
+                    TAG_SEQUENCE,
+                    &[tlv(TAG_CONTEXT_0, &tlv(TAG_INTEGER, &[2])), filler.clone()].concat(),
+                ),
+                rsa.clone(),
+            ]
+            .concat(),
+        );
+        let request = tlv(
+            TAG_SEQUENCE,
+            &[tlv(TAG_SEQUENCE, &[version, filler.clone()].concat()), rsa].concat(),
+        );
+        // Shaped like a public key, or like nothing: only too large.
+        let public = spki_shaped(3000);
+        let nothing = tlv(TAG_SEQUENCE, &filler);
+        let cases = [
+            (pkcs1_private, KeyFormDefect::PrivateKey),
+            (pkcs8, KeyFormDefect::PrivateKey),
+            (pkcs8_v2, KeyFormDefect::PrivateKey),
+            (certificate, KeyFormDefect::Certificate),
+            (request, KeyFormDefect::Certificate),
+            (public, KeyFormDefect::TooLarge),
+            (nothing, KeyFormDefect::TooLarge),
+        ];
+        // The prefix decoded is whole base64 quanta holding exactly PREFIX_DER_LEN bytes.
+        assert_eq!(PREFIX_BASE64_LEN, PREFIX_DER_LEN / 3 * 4);
+        assert_eq!(PREFIX_DER_LEN % 3, 0);
+        for (der, defect) in cases {
+            assert!(der.len() > MAX_KEY_DER_LEN);
+            assert_eq!(decode_key(&der), Err(defect), "binary DER");
+            let standard = Base64::encode_string(&der);
+            assert!(standard.len() > MAX_BASE64_LEN);
+            let url = standard.replace('+', "-").replace('/', "_");
+            assert_ne!(standard, url, "the base64 should use + or /");
+            for text in [standard.clone(), wrap(&standard, 64, "\n"), url] {
+                assert_eq!(decode_key(text.as_bytes()), Err(defect), "{text:.40}");
+            }
+            // In a public key's PEM block: too large, whatever it holds.
+            let pem = pem_with("PUBLIC KEY", &wrap(&standard, 64, "\n"), "\n");
+            assert_eq!(decode_key(pem.as_bytes()), Err(KeyFormDefect::TooLarge));
+        }
     }
 
     #[test]
