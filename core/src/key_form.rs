@@ -24,8 +24,13 @@ pub const MAX_KEY_DER_LEN: usize = 2048;
 /// Base64 characters needed for [`MAX_KEY_DER_LEN`] bytes, padding included.
 const MAX_BASE64_LEN: usize = MAX_KEY_DER_LEN.div_ceil(3) * 4;
 
-/// How many leading base64 characters are decoded to name an oversized structure (a private
-/// key or a certificate): 48 bytes hold its first few DER headers.
+/// How many leading bytes of an oversized structure are decoded to name it (a private key or
+/// a certificate): its first three DER headers take at most 18.
+const PREFIX_DER_LEN: usize = 48;
+
+/// The base64 characters that hold exactly [`PREFIX_DER_LEN`] bytes, without padding:
+/// 48 / 3 * 4, written out (a unit test checks it) because mutants of that arithmetic (a
+/// prefix of 15 bytes, or a buffer larger than needed) change nothing real key text shows.
 const PREFIX_BASE64_LEN: usize = 64;
 
 const BEGIN: &[u8] = b"-----BEGIN ";
@@ -463,7 +468,7 @@ fn from_base64(input: &[u8]) -> Result<DecodedKey, KeyFormDefect> {
     if text.overflowed() {
         // Too long to be a product key; decode its start to say what it is instead.
         let prefix = text.as_bytes().get(..PREFIX_BASE64_LEN).unwrap_or(&[]);
-        let mut start = [0u8; PREFIX_BASE64_LEN / 4 * 3];
+        let mut start = [0u8; PREFIX_DER_LEN];
         let start = match alphabet {
             Base64Alphabet::Standard => Base64Unpadded::decode(prefix, &mut start),
             Base64Alphabet::Url => Base64UrlUnpadded::decode(prefix, &mut start),
@@ -719,6 +724,36 @@ mod tests {
         s
     }
 
+    /// A DER tag, length and content (lengths below 65536).
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let [high, low] = u16::try_from(content.len()).unwrap().to_be_bytes();
+        let mut out = alloc::vec![tag];
+        match (high, low) {
+            (0, 0..0x80) => out.push(low),
+            (0, _) => out.extend([0x81, low]),
+            _ => out.extend([0x82, high, low]),
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// `SEQUENCE { SEQUENCE { OID rsaEncryption, NULL }, BIT STRING }` of exactly `total`
+    /// bytes (from 279 on): the shape of an SPKI, which is all the form detection reads.
+    fn spki_shaped(total: usize) -> Vec<u8> {
+        let algorithm = tlv(
+            TAG_SEQUENCE,
+            &[
+                tlv(TAG_OID, b"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01"),
+                tlv(0x05, b""),
+            ]
+            .concat(),
+        );
+        let bits = alloc::vec![0xff; total - 4 - algorithm.len() - 4];
+        let der = tlv(TAG_SEQUENCE, &[algorithm, tlv(0x03, &bits)].concat());
+        assert_eq!(der.len(), total);
+        der
+    }
+
     #[test]
     fn pem_at_any_width_and_line_ending() {
         let der = der_of(PEM);
@@ -924,6 +959,147 @@ mod tests {
     }
 
     #[test]
+    fn boundary_labels_must_be_printable_and_non_empty() {
+        // Refused as a broken boundary line, not read as a label (which would say
+        // `PemLabel`, or `PrivateKey` for the second).
+        let body = body(PEM);
+        for label in ["", "PUBLIC\tKEY", "RSA PRIVATE\x01KEY", "PUBLIC KEY\x7f"] {
+            let pem = pem_with(label, &body, "\n");
+            assert_eq!(
+                decode_key(pem.as_bytes()),
+                Err(KeyFormDefect::PemBoundary),
+                "{label:?}"
+            );
+        }
+        let empty_end = PEM.replace("-----END PUBLIC KEY-----", "-----END -----");
+        assert_eq!(
+            decode_key(empty_end.as_bytes()),
+            Err(KeyFormDefect::PemBoundary)
+        );
+    }
+
+    #[test]
+    fn oversized_input_is_named_from_its_start() {
+        let filler = tlv(0x04, &[0xff; 3000]);
+        let version = tlv(TAG_INTEGER, &[0]);
+        let rsa = tlv(
+            TAG_SEQUENCE,
+            &[
+                tlv(TAG_OID, b"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01"),
+                tlv(0x05, b""),
+            ]
+            .concat(),
+        );
+        // PKCS#1 `RSAPrivateKey` and PKCS#8 `PrivateKeyInfo` (v1 and v2).
+        let pkcs1_private = tlv(TAG_SEQUENCE, &[version.clone(), filler.clone()].concat());
+        let pkcs8 = tlv(
+            TAG_SEQUENCE,
+            &[version.clone(), rsa.clone(), filler.clone()].concat(),
+        );
+        let pkcs8_v2 = tlv(
+            TAG_SEQUENCE,
+            &[tlv(TAG_INTEGER, &[1]), rsa.clone(), filler.clone()].concat(),
+        );
+        // An X.509 certificate (`[0] { INTEGER 2 }` version first) and a certificate
+        // request (`INTEGER 0` version first).
+        let certificate = tlv(
+            TAG_SEQUENCE,
+            &[
+                tlv(
+                    TAG_SEQUENCE,
+                    &[tlv(TAG_CONTEXT_0, &tlv(TAG_INTEGER, &[2])), filler.clone()].concat(),
+                ),
+                rsa.clone(),
+            ]
+            .concat(),
+        );
+        let request = tlv(
+            TAG_SEQUENCE,
+            &[tlv(TAG_SEQUENCE, &[version, filler.clone()].concat()), rsa].concat(),
+        );
+        // Shaped like a public key, or like nothing: only too large.
+        let public = spki_shaped(3000);
+        let nothing = tlv(TAG_SEQUENCE, &filler);
+        let cases = [
+            (pkcs1_private, KeyFormDefect::PrivateKey),
+            (pkcs8, KeyFormDefect::PrivateKey),
+            (pkcs8_v2, KeyFormDefect::PrivateKey),
+            (certificate, KeyFormDefect::Certificate),
+            (request, KeyFormDefect::Certificate),
+            (public, KeyFormDefect::TooLarge),
+            (nothing, KeyFormDefect::TooLarge),
+        ];
+        // The prefix decoded is whole base64 quanta holding exactly PREFIX_DER_LEN bytes.
+        assert_eq!(PREFIX_BASE64_LEN, PREFIX_DER_LEN / 3 * 4);
+        assert_eq!(PREFIX_DER_LEN % 3, 0);
+        for (der, defect) in cases {
+            assert!(der.len() > MAX_KEY_DER_LEN);
+            assert_eq!(decode_key(&der), Err(defect), "binary DER");
+            let standard = Base64::encode_string(&der);
+            assert!(standard.len() > MAX_BASE64_LEN);
+            let url = standard.replace('+', "-").replace('/', "_");
+            assert_ne!(standard, url, "the base64 should use + or /");
+            for text in [standard.clone(), wrap(&standard, 64, "\n"), url] {
+                assert_eq!(decode_key(text.as_bytes()), Err(defect), "{text:.40}");
+            }
+            // In a public key's PEM block: too large, whatever it holds.
+            let pem = pem_with("PUBLIC KEY", &wrap(&standard, 64, "\n"), "\n");
+            assert_eq!(decode_key(pem.as_bytes()), Err(KeyFormDefect::TooLarge));
+        }
+    }
+
+    #[test]
+    fn indefinite_length_is_not_der() {
+        // `30 80`: a BER indefinite length, which DER forbids, read as no length at all
+        // (not as the short-form length 128, which would span this input exactly).
+        let content = tlv(TAG_INTEGER, &[0x7f; 126]);
+        assert_eq!(content.len(), 0x80);
+        let indefinite = [&[TAG_SEQUENCE, 0x80][..], &content].concat();
+        assert_eq!(decode_key(&indefinite), Err(KeyFormDefect::NotAKey));
+        let text = Base64::encode_string(&indefinite);
+        assert_eq!(decode_key(text.as_bytes()), Err(KeyFormDefect::NotAKey));
+        // The same content with its length in the long form DER requires (`81 80`).
+        let definite = tlv(TAG_SEQUENCE, &content);
+        assert_eq!(definite.get(..3).unwrap(), [TAG_SEQUENCE, 0x81, 0x80]);
+        assert_eq!(
+            decode_key(&definite).unwrap().encoding(),
+            KeyEncoding::Pkcs1
+        );
+    }
+
+    #[test]
+    fn size_bound_is_exact() {
+        // MAX_KEY_DER_LEN bytes of DER: accepted as DER, base64 (exactly MAX_BASE64_LEN
+        // characters, padding included) and PEM.
+        let der = spki_shaped(MAX_KEY_DER_LEN);
+        let key = decode_key(&der).unwrap();
+        assert_eq!(key.der(), der.as_slice());
+        let text = Base64::encode_string(&der);
+        assert_eq!(text.len(), MAX_BASE64_LEN);
+        let key = decode_key(text.as_bytes()).unwrap();
+        assert_eq!(key.der(), der.as_slice());
+        assert_eq!(
+            key.form(),
+            KeyForm::Base64Der {
+                alphabet: Base64Alphabet::Standard
+            }
+        );
+        let pem = pem_with("PUBLIC KEY", &wrap(&text, 64, "\n"), "\n");
+        assert_eq!(decode_key(pem.as_bytes()).unwrap().der(), der.as_slice());
+        // One byte, or one character, more: too large.
+        let longer = spki_shaped(MAX_KEY_DER_LEN + 1);
+        assert_eq!(decode_key(&longer), Err(KeyFormDefect::TooLarge));
+        let longer_text = alloc::format!("{text}A");
+        assert_eq!(longer_text.len(), MAX_BASE64_LEN + 1);
+        assert_eq!(
+            decode_key(longer_text.as_bytes()),
+            Err(KeyFormDefect::TooLarge)
+        );
+        let pem = pem_with("PUBLIC KEY", &wrap(&longer_text, 64, "\n"), "\n");
+        assert_eq!(decode_key(pem.as_bytes()), Err(KeyFormDefect::TooLarge));
+    }
+
+    #[test]
     fn messages_say_what_to_do() {
         let private = alloc::format!("{}", KeyFormDefect::PrivateKey);
         assert!(
@@ -936,6 +1112,81 @@ mod tests {
         assert!(
             not_key.contains("base64 (or DER) that is not a key"),
             "{not_key}"
+        );
+    }
+
+    #[test]
+    fn form_and_encoding_texts() {
+        let forms = [
+            (
+                KeyForm::Pem {
+                    label: PemLabel::PublicKey,
+                },
+                "PEM (PUBLIC KEY)",
+            ),
+            (
+                KeyForm::Pem {
+                    label: PemLabel::RsaPublicKey,
+                },
+                "PEM (RSA PUBLIC KEY)",
+            ),
+            (
+                KeyForm::PemEscapedNewlines {
+                    label: PemLabel::PublicKey,
+                },
+                "PEM (PUBLIC KEY) with literal \\n escapes instead of line breaks",
+            ),
+            (
+                KeyForm::PemEscapedNewlines {
+                    label: PemLabel::RsaPublicKey,
+                },
+                "PEM (RSA PUBLIC KEY) with literal \\n escapes instead of line breaks",
+            ),
+            (
+                KeyForm::Base64Der {
+                    alphabet: Base64Alphabet::Standard,
+                },
+                "base64 DER without PEM boundaries",
+            ),
+            (
+                KeyForm::Base64Der {
+                    alphabet: Base64Alphabet::Url,
+                },
+                "base64url DER without PEM boundaries",
+            ),
+            (KeyForm::Der, "binary DER"),
+        ];
+        for (form, text) in forms {
+            assert_eq!(alloc::format!("{form}"), text);
+        }
+        assert_eq!(
+            alloc::format!("{}", KeyEncoding::Spki),
+            "SubjectPublicKeyInfo"
+        );
+        assert_eq!(
+            alloc::format!("{}", KeyEncoding::Pkcs1),
+            "PKCS#1 RSAPublicKey"
+        );
+    }
+
+    #[test]
+    fn decoded_key_debug_names_form_encoding_and_length() {
+        let key = decode_key(SPKI_2048_DER).unwrap();
+        assert_eq!(
+            alloc::format!("{key:?}"),
+            alloc::format!(
+                "DecodedKey {{ form: Der, encoding: Spki, der_len: {} }}",
+                SPKI_2048_DER.len()
+            )
+        );
+        let key = decode_key(PKCS1_PEM.as_bytes()).unwrap();
+        assert_eq!(
+            alloc::format!("{key:?}"),
+            alloc::format!(
+                "DecodedKey {{ form: Pem {{ label: RsaPublicKey }}, encoding: Pkcs1, \
+                 der_len: {} }}",
+                der_of(PKCS1_PEM).len()
+            )
         );
     }
 

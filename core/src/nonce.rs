@@ -181,10 +181,17 @@ impl fmt::Debug for RandomNonce {
     }
 }
 
-#[cfg(all(test, feature = "getrandom"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn nonce_debug_shows_the_text() {
+        let nonce = Nonce::new("5f0c7a52-\"x\"").unwrap();
+        assert_eq!(alloc::format!("{nonce:?}"), "Nonce(\"5f0c7a52-\\\"x\\\"\")");
+    }
+
+    #[cfg(feature = "getrandom")]
     #[test]
     fn random_nonces_are_valid_base64url_and_differ() {
         let mut seen = alloc::vec::Vec::new();
