@@ -205,6 +205,11 @@ mod tests {
             );
             assert_eq!(Nonce::new(text).unwrap(), nonce.as_nonce());
             assert!(!seen.contains(&nonce), "a nonce repeated");
+            // The debug form shows the text, as `Nonce`'s does.
+            assert_eq!(
+                alloc::format!("{nonce:?}"),
+                alloc::format!("RandomNonce({text:?})")
+            );
             seen.push(nonce);
         }
     }

@@ -405,3 +405,34 @@ mod serialize {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn raw_claims_keep_their_text_and_say_when_cut() {
+        let short = RawClaim::new(r#""2026-12-06T00:00:00Z""#);
+        assert_eq!(short.as_str(), r#""2026-12-06T00:00:00Z""#);
+        assert!(!short.is_truncated());
+        assert_eq!(short.to_string(), r#""2026-12-06T00:00:00Z""#);
+
+        // 70 bytes: cut to the first 64, and the display says so.
+        let long = RawClaim::new(&"7".repeat(70));
+        assert_eq!(long.as_str(), "7".repeat(MAX_RAW_CLAIM_LEN));
+        assert!(long.is_truncated());
+        assert_eq!(long.to_string(), alloc::format!("{}...", "7".repeat(64)));
+        // Exactly 64 bytes is whole.
+        assert!(!RawClaim::new(&"7".repeat(MAX_RAW_CLAIM_LEN)).is_truncated());
+    }
+
+    #[test]
+    fn time_claims_display_as_read() {
+        let seconds = TimeClaim::Seconds(Timestamp(1_764_979_200.0));
+        assert_eq!(seconds.to_string(), "1764979200");
+        assert_eq!(Timestamp(1.5).to_string(), "1.5");
+        let other = TimeClaim::Other(RawClaim::new(r#""yesterday""#));
+        assert_eq!(other.to_string(), r#""yesterday""#);
+    }
+}

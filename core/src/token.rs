@@ -108,3 +108,38 @@ fn decode_segment<'b>(
     let (decoded, rest) = buffer.split_at_mut_checked(len).ok_or(Error::Internal)?;
     Ok((decoded, rest))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(token: &[u8]) -> Result<(), Error> {
+        let mut buffer = [0u8; MAX_DECODED_LEN];
+        DecodedToken::decode(token, &mut buffer).map(|_| ())
+    }
+
+    /// Bytes that are not UTF-8 take the byte-wise split, and are counted the same way.
+    #[test]
+    fn segments_of_a_token_that_is_not_utf8() {
+        let malformed = |defect| Err(Error::MalformedToken { defect });
+        assert_eq!(
+            decode(b"\xff.e30.AA"),
+            malformed(TokenDefect::Base64 {
+                segment: Segment::Header
+            })
+        );
+        assert_eq!(
+            decode(b"e30.\xff"),
+            malformed(TokenDefect::SegmentCount { found: 2 })
+        );
+        assert_eq!(
+            decode(b"e30.\xffe30.AA.AA"),
+            malformed(TokenDefect::SegmentCount { found: 4 })
+        );
+        // The same counts for UTF-8 input.
+        assert_eq!(
+            decode(b"e30.e30"),
+            malformed(TokenDefect::SegmentCount { found: 2 })
+        );
+    }
+}
