@@ -242,8 +242,9 @@ fn square_into(t: &mut [u64], a: &[u64]) {
     let mut carry = 0u128;
     for (pair, &x) in t.chunks_exact_mut(2).zip(a) {
         let [low, high] = pair else { return };
-        let doubled_low = (*low << 1) | shifted_in;
-        let doubled_high = (*high << 1) | (*low >> 63);
+        // The shift frees the low bit, so adding the bit shifted in sets it.
+        let doubled_low = (*low << 1).wrapping_add(shifted_in);
+        let doubled_high = (*high << 1).wrapping_add(*low >> 63);
         shifted_in = *high >> 63;
         let sum = wide_mul(x, x)
             .wrapping_add(u128::from(doubled_low))
