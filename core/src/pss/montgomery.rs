@@ -283,44 +283,9 @@ impl<const N: usize> Modulus<N> {
         Some(Self { n, n0_inv, r2 })
     }
 
-    /// Prepares a modulus with precomputed constants (computed at compile time by the
-    /// embedding macro), after checking that they are the constants of `n`:
-    /// `n0_inv · n[0] ≡ -1 (mod 2⁶⁴)`, `r2 < n`, and `REDC(r2) = r2 · R⁻¹ mod n` equals
-    /// `R mod n`, which holds exactly when `r2 ≡ R² (mod n)` since `R` is invertible mod `n`.
-    /// `R mod n` takes `N + 1 - len(n)` division steps (one for a modulus that fills its
-    /// size class) and the reduction one Montgomery multiplication, far below the `N + 1`
-    /// steps of computing `R² mod n`.
-    #[allow(dead_code)]
-    pub(crate) fn with_constants(n: [u64; N], n0_inv: u64, r2: [u64; N]) -> Option<Self> {
-        if N < BLOCK || N > MAX_LIMBS || !is_odd_above_one(&n) {
-            return None;
-        }
-        let low = *n.first()?;
-        if low.wrapping_mul(n0_inv) != u64::MAX || !less_than(&r2, &n) {
-            return None;
-        }
-        let prepared = Self { n, n0_inv, r2 };
-        let mut one = [0u64; N];
-        *one.first_mut()? = 1;
-        let r_mod_n = pow2_words_mod(&prepared.n, N)?;
-        (prepared.mul(&prepared.r2, &one) == r_mod_n).then_some(prepared)
-    }
-
     /// The modulus, little-endian limbs.
     pub(crate) fn limbs(&self) -> &[u64; N] {
         &self.n
-    }
-
-    /// `-n⁻¹ mod 2⁶⁴`.
-    #[allow(dead_code)]
-    pub(crate) fn n0_inv(&self) -> u64 {
-        self.n0_inv
-    }
-
-    /// `R² mod n`.
-    #[allow(dead_code)]
-    pub(crate) fn r_squared(&self) -> &[u64; N] {
-        &self.r2
     }
 
     /// Montgomery reduction of `t` (`2N + 1` words, value below `n · R`): returns
@@ -444,10 +409,8 @@ impl<const N: usize> Modulus<N> {
         if let Some(first) = one.first_mut() {
             *first = 1;
         }
-        match exponent {
-            0 => return one,
-            1 => return *base,
-            _ => {}
+        if exponent == 0 {
+            return one;
         }
         let base_monty = self.mul(base, &self.r2);
         let mut acc = base_monty;
@@ -488,12 +451,7 @@ fn neg_inverse(x: u64) -> u64 {
 
 /// Whether `a < b`, both little-endian.
 fn less_than(a: &[u64], b: &[u64]) -> bool {
-    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
-        if x != y {
-            return x < y;
-        }
-    }
-    false
+    a.iter().rev().cmp(b.iter().rev()) == core::cmp::Ordering::Less
 }
 
 /// `a -= b` modulo `2^(64·len)`; returns the borrow out.
@@ -503,7 +461,7 @@ fn sub_assign(a: &mut [u64], b: &[u64]) -> bool {
         let (d, b1) = x.overflowing_sub(y);
         let (d, b2) = d.overflowing_sub(u64::from(borrow));
         *x = d;
-        borrow = b1 | b2;
+        borrow = b1 || b2;
     }
     borrow
 }
@@ -515,7 +473,7 @@ fn add_assign(a: &mut [u64], b: &[u64]) -> bool {
         let (s, c1) = x.overflowing_add(y);
         let (s, c2) = s.overflowing_add(u64::from(carry));
         *x = s;
-        carry = c1 | c2;
+        carry = c1 || c2;
     }
     carry
 }
@@ -566,7 +524,7 @@ fn pow2_words_mod<const N: usize>(n: &[u64; N], words: usize) -> Option<[u64; N]
             let (x, b1) = word.overflowing_sub(lo(p));
             let (x, b2) = x.overflowing_sub(u64::from(borrow));
             *word = x;
-            borrow = b1 | b2;
+            borrow = b1 || b2;
         }
         let mut top = top
             .wrapping_sub(product_carry)
@@ -685,10 +643,6 @@ mod tests {
         let reference = params(&n);
         assert_eq!(&ours.r2, reference.r2().as_words(), "R² mod n");
         assert_eq!(ours.n0_inv, reference.mod_neg_inv().0, "-n⁻¹ mod 2⁶⁴");
-        assert_eq!(
-            Modulus::with_constants(n, ours.n0_inv, ours.r2),
-            Some(ours.clone())
-        );
         for base in bases {
             let b = FixedMontyForm::from_montgomery(Uint::from_words(*base), &reference);
             assert_eq!(
@@ -806,6 +760,28 @@ mod tests {
         check(n, &b, &EXPONENTS);
     }
 
+    /// Every size from one block of the reduction to two: each remainder of `N` modulo
+    /// `BLOCK` takes its own tail in `reduce` (the key sizes reach only some of them).
+    #[test]
+    fn every_tail_of_the_reduction() {
+        let words: Vec<u64> = (0..16u64)
+            .map(|i| 0x9e37_79b9_7f4a_7c15u64.rotate_left(i as u32 * 5) ^ i)
+            .collect();
+        let bases = vec![words.iter().rev().copied().collect::<Vec<_>>()];
+        let (n, b) = modulus_and_bases::<6>(&words, 6 * 64, &bases);
+        check(n, &b, &EXPONENTS);
+        let (n, b) = modulus_and_bases::<7>(&words, 7 * 64, &bases);
+        check(n, &b, &EXPONENTS);
+        let (n, b) = modulus_and_bases::<8>(&words, 8 * 64, &bases);
+        check(n, &b, &EXPONENTS);
+        let (n, b) = modulus_and_bases::<9>(&words, 9 * 64, &bases);
+        check(n, &b, &EXPONENTS);
+        let (n, b) = modulus_and_bases::<10>(&words, 10 * 64, &bases);
+        check(n, &b, &EXPONENTS);
+        let (n, b) = modulus_and_bases::<11>(&words, 11 * 64, &bases);
+        check(n, &b, &EXPONENTS);
+    }
+
     /// Moduli whose words are all ones or all zeros below the top: the quotient estimates
     /// of the division hit their bounds.
     #[test]
@@ -819,7 +795,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_bad_moduli_and_constants() {
+    fn refuses_bad_moduli() {
         assert!(Modulus::<32>::new([0; 32]).is_none());
         let mut one = [0u64; 32];
         one[0] = 1;
@@ -827,15 +803,6 @@ mod tests {
         let mut even = [u64::MAX; 32];
         even[0] = 2;
         assert!(Modulus::new(even).is_none());
-        let n = [u64::MAX - 58; 32];
-        let good = Modulus::new(n).unwrap();
-        assert!(Modulus::with_constants(n, good.n0_inv, good.r2).is_some());
-        assert!(Modulus::with_constants(n, good.n0_inv ^ 2, good.r2).is_none());
-        let mut r2 = good.r2;
-        r2[3] ^= 1;
-        assert!(Modulus::with_constants(n, good.n0_inv, r2).is_none());
-        // Not reduced.
-        assert!(Modulus::with_constants(n, good.n0_inv, n).is_none());
     }
 
     #[test]
