@@ -512,7 +512,7 @@ fn pow2_words_mod<const N: usize>(n: &[u64; N], words: usize) -> Option<[u64; N]
         let mut q = if top >= d_top {
             u64::MAX
         } else {
-            let numerator = (u128::from(top) << 64) | u128::from(next);
+            let numerator = (u128::from(top) << 64).wrapping_add(u128::from(next));
             lo(numerator.checked_div(u128::from(d_top))?)
         };
         // u -= q · divisor.
@@ -556,7 +556,8 @@ fn shl_into(out: &mut [u64], x: &[u64], shift: u32) {
         *o = if shift == 0 {
             w
         } else {
-            (w << shift) | (below >> 64u32.wrapping_sub(shift))
+            // The two parts have no bit in common.
+            (w << shift).wrapping_add(below >> 64u32.wrapping_sub(shift))
         };
         below = w;
     }
@@ -569,7 +570,7 @@ fn shr_into(out: &mut [u64], x: &[u64], shift: u32) {
         *o = if shift == 0 {
             w
         } else {
-            (w >> shift) | (above << 64u32.wrapping_sub(shift))
+            (w >> shift).wrapping_add(above << 64u32.wrapping_sub(shift))
         };
         above = w;
     }
