@@ -486,8 +486,10 @@ const _: () = assert!(MIN_KEY_BITS > 33);
 fn exponent_value(big_endian: &[u8]) -> Option<u64> {
     // Right-aligned in eight bytes; anything longer is out of range.
     let mut word = [0u8; 8];
-    word.get_mut(8usize.checked_sub(big_endian.len())?..)?
-        .copy_from_slice(big_endian);
+    let low = word.get_mut(8usize.checked_sub(big_endian.len())?..)?;
+    for (slot, &byte) in low.iter_mut().zip(big_endian) {
+        *slot = byte;
+    }
     let value = u64::from_be_bytes(word);
     ((3..(1 << 33)).contains(&value) && value % 2 == 1).then_some(value)
 }
@@ -495,14 +497,9 @@ fn exponent_value(big_endian: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The DER helper of the key-text tests, which also writes long lengths.
+    use crate::key_form::tests::tlv;
     use alloc::vec::Vec;
-
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let len = u8::try_from(content.len()).ok().filter(|&len| len < 0x80);
-        let mut out = alloc::vec![tag, len.unwrap_or_default()];
-        out.extend_from_slice(content);
-        out
-    }
 
     const SHA256: &[u8] = &[6, 9, 0x60, 0x86, 0x48, 1, 0x65, 3, 4, 2, 1];
     const SHA384: &[u8] = &[6, 9, 0x60, 0x86, 0x48, 1, 0x65, 3, 4, 2, 2];

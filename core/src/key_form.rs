@@ -679,7 +679,7 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
-mod tests {
+pub(crate) mod tests {
     use alloc::string::String;
     use alloc::vec::Vec;
 
@@ -725,7 +725,8 @@ mod tests {
     }
 
     /// A DER tag, length and content (lengths below 65536).
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    /// A DER tag-length-value, with lengths up to 65535.
+    pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
         let [high, low] = u16::try_from(content.len()).unwrap().to_be_bytes();
         let mut out = alloc::vec![tag];
         match (high, low) {

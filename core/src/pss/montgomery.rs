@@ -769,18 +769,16 @@ mod tests {
             .map(|i| 0x9e37_79b9_7f4a_7c15u64.rotate_left(i as u32 * 5) ^ i)
             .collect();
         let bases = vec![words.iter().rev().copied().collect::<Vec<_>>()];
-        let (n, b) = modulus_and_bases::<6>(&words, 6 * 64, &bases);
-        check(n, &b, &EXPONENTS);
-        let (n, b) = modulus_and_bases::<7>(&words, 7 * 64, &bases);
-        check(n, &b, &EXPONENTS);
-        let (n, b) = modulus_and_bases::<8>(&words, 8 * 64, &bases);
-        check(n, &b, &EXPONENTS);
-        let (n, b) = modulus_and_bases::<9>(&words, 9 * 64, &bases);
-        check(n, &b, &EXPONENTS);
-        let (n, b) = modulus_and_bases::<10>(&words, 10 * 64, &bases);
-        check(n, &b, &EXPONENTS);
-        let (n, b) = modulus_and_bases::<11>(&words, 11 * 64, &bases);
-        check(n, &b, &EXPONENTS);
+        fn full_size<const N: usize>(words: &[u64], bases: &[Vec<u64>]) {
+            let (n, b) = modulus_and_bases::<N>(words, N * 64, bases);
+            check(n, &b, &EXPONENTS);
+        }
+        full_size::<6>(&words, &bases);
+        full_size::<7>(&words, &bases);
+        full_size::<8>(&words, &bases);
+        full_size::<9>(&words, &bases);
+        full_size::<10>(&words, &bases);
+        full_size::<11>(&words, &bases);
     }
 
     /// Moduli whose words are all ones or all zeros below the top: the quotient estimates
