@@ -645,8 +645,13 @@ impl Compacted {
         self.len = self.len.saturating_add(1);
     }
 
+    /// More text than [`MAX_KEY_DER_LEN`] bytes of DER take. Up to [`MAX_BASE64_LEN`]
+    /// characters are held, and that many without padding decode to one byte more than the
+    /// bound, so the data characters (not `=`) are counted as well: a 2049-byte structure
+    /// is then refused as too large, not as bad base64.
     fn overflowed(&self) -> bool {
-        self.len > MAX_BASE64_LEN
+        let data_chars = self.as_bytes().iter().filter(|&&byte| byte != b'=').count();
+        self.len > MAX_BASE64_LEN || data_chars.saturating_mul(3) / 4 > MAX_KEY_DER_LEN
     }
 
     fn as_bytes(&self) -> &[u8] {
@@ -1098,6 +1103,37 @@ pub(crate) mod tests {
         );
         let pem = pem_with("PUBLIC KEY", &wrap(&longer_text, 64, "\n"), "\n");
         assert_eq!(decode_key(pem.as_bytes()), Err(KeyFormDefect::TooLarge));
+        // A structure of one or two bytes more fits the text bound when written unpadded:
+        // still too large, in every alphabet and in PEM, not bad base64.
+        for len in [MAX_KEY_DER_LEN + 1, MAX_KEY_DER_LEN + 2] {
+            let der = spki_shaped(len);
+            for text in [
+                Base64::encode_string(&der),
+                Base64Unpadded::encode_string(&der),
+                Base64UrlUnpadded::encode_string(&der),
+            ] {
+                assert_eq!(
+                    decode_key(text.as_bytes()),
+                    Err(KeyFormDefect::TooLarge),
+                    "{len} bytes as {} characters",
+                    text.len()
+                );
+                let pem = pem_with("PUBLIC KEY", &wrap(&text, 64, "\n"), "\n");
+                assert_eq!(decode_key(pem.as_bytes()), Err(KeyFormDefect::TooLarge));
+            }
+        }
+        // Padding past the bound is too much text, though it holds no data.
+        let over_padded = alloc::format!("{text}=");
+        assert_eq!(
+            decode_key(over_padded.as_bytes()),
+            Err(KeyFormDefect::TooLarge)
+        );
+        // The bound counts data characters only: padding may follow a full-size structure.
+        let unpadded = Base64Unpadded::encode_string(&der);
+        assert_eq!(
+            decode_key(unpadded.as_bytes()).unwrap().der(),
+            der.as_slice()
+        );
     }
 
     #[test]
