@@ -729,7 +729,6 @@ pub(crate) mod tests {
         s
     }
 
-    /// A DER tag, length and content (lengths below 65536).
     /// A DER tag-length-value, with lengths up to 65535.
     pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
         let [high, low] = u16::try_from(content.len()).unwrap().to_be_bytes();
