@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS each (default 60) with the dictionary, starting from
-# the committed seeds (fuzz/seeds/<target>/) copied into the working corpus
-# (fuzz/corpus/<target>/, git-ignored). Exits non-zero on the first crash, leak, timeout
-# or out-of-memory; the reproducer is left in fuzz/artifacts/<target>/.
+# the committed seeds (fuzz/seeds/<target>.tar.xz) unpacked into the working corpus
+# (fuzz/corpus/<target>/, git-ignored; see fuzz/seeds.sh). Exits non-zero on the first
+# crash, leak, timeout or out-of-memory; the reproducer is left in fuzz/artifacts/<target>/.
 #
 #   fuzz/run-all.sh 45                 # every target, 45 s each (what CI runs: 9 targets,
 #                                      # about 7 minutes of fuzzing plus the build)
@@ -24,8 +24,8 @@ cargo +nightly fuzz build
 
 for target in "${targets[@]}"; do
     mkdir -p "corpus/$target"
-    if [ -d "seeds/$target" ]; then
-        cp -n "seeds/$target"/* "corpus/$target/" 2>/dev/null || true
+    if [ -f "seeds/$target.tar.xz" ]; then
+        ./seeds.sh unpack "$target"
     fi
     echo "== $target: ${seconds}s"
     cargo +nightly fuzz run "$target" "corpus/$target" -- \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the committed fuzz seeds under fuzz/seeds/<target>/ (run from the repo root).
+"""Writes the generated fuzz seeds into the working corpus, fuzz/corpus/<target>/.
 
 verify_token: valid tokens for each test key size under the fuzz verifier's versions
 (2048 = 1, 3072 = 2, 4096 = 3), PascalCase and camelCase claims, with and without a
@@ -11,6 +11,9 @@ The structured targets (structured_claims, signed_claims, differential_pss) take
 
 Needs python3 with `cryptography`. Seeds are named by content hash, so reruns add
 only new files; PSS salts are random, so delete the directories first to regenerate.
+The committed seeds are the archives fuzz/seeds/<target>.tar.xz: to add these to them,
+`fuzz/seeds.sh unpack`, run this, then `fuzz/seeds.sh pack` (which packs all of
+fuzz/corpus/<target>/, so start from a corpus that holds only the seeds).
 """
 import base64
 import hashlib
@@ -22,7 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 ROOT = pathlib.Path(".")
-SEEDS = ROOT / "fuzz" / "seeds"
+SEEDS = ROOT / "fuzz" / "corpus"
 PRODUCT = "1fszvu527waovqeuhpkyx2b5d"
 NONCE = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55"
 
