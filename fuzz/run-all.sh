@@ -20,6 +20,8 @@ if [ "${#targets[@]}" -eq 0 ]; then
     mapfile -t targets < <(cargo +nightly fuzz list)
 fi
 
+# fuzz/ is its own workspace: its Cargo.lock is kept current (cargo fuzz has no --locked).
+cargo +nightly metadata --locked --format-version 1 >/dev/null
 cargo +nightly fuzz build
 
 for target in "${targets[@]}"; do
