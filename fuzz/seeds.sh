@@ -78,7 +78,10 @@ case "$command" in
             done
         fi
         for target in "${targets[@]}"; do
-            files=$(find "$from/$target" -maxdepth 1 -type f 2>/dev/null | wc -l)
+            files=0
+            if [ -d "$from/$target" ]; then
+                files=$(find "$from/$target" -maxdepth 1 -type f | wc -l)
+            fi
             if [ "$files" -eq 0 ]; then
                 echo "no files in $from/$target/: nothing packed" >&2
                 exit 1
