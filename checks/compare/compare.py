@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
-"""Runs the interleaved comparison of bench-compare and writes the tables of PERFORMANCE.md
-and of README.md's performance section.
+"""Runs the interleaved comparison of checks/compare and writes the tables of
+docs/performance.md.
 
 Usage (from anywhere):
-    python3 scripts/compare.py                 # interleaved run (about 2 minutes), tables
-    python3 scripts/compare.py --rounds 600    # more rounds (default 400)
-    python3 scripts/compare.py --criterion     # also the criterion benches (compare/ and
+    python3 checks/compare/compare.py                 # interleaved run (about 2 minutes), tables
+    python3 checks/compare/compare.py --rounds 600    # more rounds (default 400)
+    python3 checks/compare/compare.py --criterion     # also the criterion benches (compare/ and
                                                # cold/, about 10 minutes) and their table
-    python3 scripts/compare.py --no-run        # re-table the last saved run
-    python3 scripts/compare.py --no-run --verify   # also table target/criterion/{full_verify,
+    python3 checks/compare/compare.py --no-run        # re-table the last saved run
+    python3 checks/compare/compare.py --no-run --verify   # also table target/criterion/{full_verify,
                                                    # key_prep,rejections,pieces} from
                                                    # `cargo bench --bench verify`
 
-The reported figures are ratios from one interleaved run: bench-compare's `interleaved`
+The reported figures are ratios from one interleaved run: checks/compare's `interleaved`
 binary times a ~1 ms batch of every id back to back, round after round in a rotating order,
 so a ratio is the median over rounds of the two ids' per-round times, and load drift on a
 shared machine cancels. jsonwebtoken's crypto provider is process-wide, so the binary runs
@@ -21,10 +21,9 @@ every ratio is taken within one process.
 
 Ids: warm `<lib>` (key prepared once, outside the timed batch), cold `cold/<lib>` (from the
 key bytes a seller embeds to a verified token, every call). CARGO_TARGET_DIR is honoured
-(default bench-compare/target); the raw per-round times are saved in
+(default checks/compare/target); the raw per-round times are saved in
 <target>/interleaved.json. Replaces the text between <!-- compare:begin --> and
-<!-- compare:end --> in PERFORMANCE.md and between <!-- compare.py:begin --> and
-<!-- compare.py:end --> in README.md.
+<!-- compare:end --> in docs/performance.md.
 """
 import argparse
 import datetime
@@ -37,14 +36,12 @@ import statistics
 import subprocess
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CRATE = ROOT / "bench-compare"
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+CRATE = ROOT / "checks" / "compare"
 TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", CRATE / "target"))
 SAVED = TARGET / "interleaved.json"
-DOC = ROOT / "PERFORMANCE.md"
-README = ROOT / "README.md"
+DOC = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- compare:begin -->", "<!-- compare:end -->"
-RBEGIN, REND = "<!-- compare.py:begin -->", "<!-- compare.py:end -->"
 BITS = [2048, 3072, 4096]
 CRITERION_ARGS = "--measurement-time 3 --warm-up-time 1 --sample-size 20"
 
@@ -161,7 +158,7 @@ def cell(us, r):
 def caption(saved):
     return (
         f"CPU: {saved['cpu']}. {saved['machine']}, {saved['rustc']}. One run of "
-        f"`python3 scripts/compare.py` started {saved['started']}, {saved['rounds']} interleaved "
+        f"`python3 checks/compare/compare.py` started {saved['started']}, {saved['rounds']} interleaved "
         f"rounds per size, niceness {saved['nice']}, load average {saved['loadavg_before']} "
         f"before and {saved['loadavg_after']} after (1, 5, 15 minutes; 2 CPUs shared with other "
         "jobs). Every ratio is the median over the rounds of the two ids' per-round times in "
@@ -275,7 +272,7 @@ def run_criterion():
 def body(saved, with_criterion):
     lines = [caption(saved), ""] + checks_table(saved) + [""] + times_table(saved)
     lines += ["", "What each row measures (same token bytes and key for every library: "
-              "`bench-compare/fixtures/`, a seller-like key whose private half was discarded; "
+              "`checks/compare/fixtures/`, a seller-like key whose private half was discarded; "
               "`ours`, jsonwebtoken and jwt-compact verify the whole token, aws-lc-rs, ring and "
               "`rsa` only the signature over the signing input):", ""]
     lines += [f"- {label}: {desc}" for label, _, _, _, desc in ROWS]
@@ -284,19 +281,12 @@ def body(saved, with_criterion):
     return "\n".join(lines)
 
 
-def readme_body(saved):
-    lines = [caption(saved), "Above 1: ours is faster, except in the ratios of ours to "
-             "aws-lc-rs and the shares.", ""]
-    lines += checks_table(saved) + [""] + times_table(saved)
-    return "\n".join(lines)
-
-
 VBEGIN, VEND = "<!-- verify:begin -->", "<!-- verify:end -->"
 VERIFY_RESULTS = ROOT / "target" / "criterion"
 
 
 def verify_table():
-    """Medians of the core crate's own `benches/verify.rs` (run it first, see PERFORMANCE.md)."""
+    """Medians of the core crate's own `benches/verify.rs` (run it first, see docs/performance.md)."""
     rows = []
     for group in ("full_verify", "key_prep", "rejections", "pieces"):
         gdir = VERIFY_RESULTS / group
@@ -353,7 +343,6 @@ def main():
         saved = run_interleaved(args.rounds)
     text = body(saved, args.criterion)
     replace_between(DOC, BEGIN, END, text)
-    replace_between(README, RBEGIN, REND, readme_body(saved))
     if args.verify:
         replace_between(DOC, VBEGIN, VEND, verify_table())
     print(text)

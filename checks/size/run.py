@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""Builds the minimal verifier binaries of size-check/, checks that each one accepts the
+"""Builds the minimal verifier binaries of checks/size/, checks that each one accepts the
 3072-bit seller token and refuses it with one signature bit flipped, strips them and prints
-the sizes as a Markdown table, with the no_std proof program (../nostd-check) beside them.
+the sizes as a Markdown table, with the no_std proof program (checks/nostd) beside them.
 
-    python3 size-check/run.py            # build, check, print the table
-    python3 size-check/run.py --write    # also rewrite the tables in PERFORMANCE.md and
-                                         # README.md (between <!-- size-check:begin/end -->)
+    python3 checks/size/run.py            # build, check, print the table
+    python3 checks/size/run.py --write    # also rewrite the tables in docs/performance.md
+                                         # (between <!-- size-check:begin/end -->)
 
 Each package is built on its own (`cargo build --release -p <package>`), so no features are
 unified between them. The default release profile (opt-level 3, no LTO, unwinding; the
 no_std program aborts on panic, as its own Cargo.toml says), then `strip` (symbols and
-debug information). CARGO_TARGET_DIR is honoured (default: size-check/target).
+debug information). CARGO_TARGET_DIR is honoured (default: checks/size/target).
 """
 import base64
 import datetime
@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = HERE.parent.parent
 TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", HERE / "target"))
 OUT = TARGET / "size-check"
 PROGRAMS = [
@@ -72,7 +72,7 @@ def kib(n):
 
 
 def main():
-    token = json.loads((ROOT / "bench-compare/fixtures/seller-tokens.json").read_text())["3072"]
+    token = json.loads((ROOT / "checks/compare/fixtures/seller-tokens.json").read_text())["3072"]
     rows = []
     for package, desc in PROGRAMS:
         build(package, HERE / "Cargo.toml", TARGET)
@@ -82,19 +82,19 @@ def main():
             check(copy, token, True)
             check(copy, tampered(token), False)
         rows.append((package, desc, full, stripped))
-    nostd_target = ROOT / "nostd-check" / "target"
-    build(None, ROOT / "nostd-check" / "Cargo.toml", nostd_target)
+    nostd_target = ROOT / "checks" / "nostd" / "target"
+    build(None, ROOT / "checks" / "nostd" / "Cargo.toml", nostd_target)
     nostd = nostd_target / "release" / "register-usage-jwt-nostd-check"
     full, stripped, copy = stripped_size(nostd)
     if subprocess.run([str(copy)]).returncode != 0:
         sys.exit("nostd-check: the stripped no_std program failed its own checks")
-    rows.append(("nostd-check", "the no_std proof program (`nostd-check/`: `#![no_std]`, links only "
+    rows.append(("nostd-check", "the no_std proof program (`checks/nostd/`: `#![no_std]`, links only "
                  "libc, panic = abort, a PEM key and its fixture tokens compiled in)", full, stripped))
 
     base = rows[0][3]
     rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
     lines = [
-        f"`python3 size-check/run.py`, {rustc}, x86_64-unknown-linux-gnu, "
+        f"`python3 checks/size/run.py`, {rustc}, x86_64-unknown-linux-gnu, "
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}. Default release profile "
         "(opt-level 3, no LTO), then `strip`. Each program reads a token on stdin and verifies "
         "it against an embedded 3072-bit key (product code, key version and nonce checked); "
@@ -109,7 +109,7 @@ def main():
     body = "\n".join(lines)
     print(body)
     if "--write" in sys.argv[1:]:
-        for doc in (ROOT / "PERFORMANCE.md", ROOT / "README.md"):
+        for doc in (ROOT / "docs" / "performance.md",):
             text = doc.read_text()
             if BEGIN not in text or END not in text:
                 sys.exit(f"{doc.name}: no {BEGIN} ... {END} markers")

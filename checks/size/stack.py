@@ -3,14 +3,14 @@
 verdicts, in a debug and a release build: a measurement of the stack bound that
 `tests/suite/hardening.rs::worst_cases_fit_a_64_kib_stack` asserts (64 KiB, debug).
 
-    python3 size-check/stack.py            # all cases together, debug and release;
+    python3 checks/size/stack.py            # all cases together, debug and release;
                                            # then each case alone in release
 
 The number is the `stack_size` requested from `std::thread::Builder`; Rust raises a request
 below glibc's minimum (PTHREAD_STACK_MIN, 16 KiB, plus thread-local storage) to that
 minimum, so 4 KiB is shown as that minimum. It bounds what `Verifier::verify` uses on that
 thread from above, to within 4 KiB. A run that overflows aborts; the search runs the probe
-binary once per candidate size. CARGO_TARGET_DIR is honoured (default size-check/target).
+binary once per candidate size. CARGO_TARGET_DIR is honoured (default checks/size/target).
 """
 import os
 import pathlib

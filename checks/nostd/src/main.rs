@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
 
 /// TEST ONLY key: its private half is in the repository (see keys/README.md).
-const TEST_KEY_PEM: &str = include_str!("../../keys/test-only-rsa2048.pub.pem");
+const TEST_KEY_PEM: &str = include_str!("../../../keys/test-only-rsa2048.pub.pem");
 
 /// One fixture case from ../tests/fixtures/tokens.json (see build.rs).
 struct Case {

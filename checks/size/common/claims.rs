@@ -1,7 +1,7 @@
 // Shared by the peer programs: the embedded key and the claims they check after decoding.
 
-/// A seller-like key (bench-compare/fixtures/generate.py: its private half was discarded).
-const PRODUCT_KEY_V1: &str = include_str!("../../bench-compare/fixtures/seller-rsa3072.pub.pem");
+/// A seller-like key (checks/compare/fixtures/generate.py: its private half was discarded).
+const PRODUCT_KEY_V1: &str = include_str!("../../compare/fixtures/seller-rsa3072.pub.pem");
 
 #[derive(serde::Deserialize)]
 struct RegisterUsageClaims {

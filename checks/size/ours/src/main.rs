@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use register_usage_jwt::{EmbeddedKey, Nonce, PublicKey, Verifier};
 
-// A seller-like key (bench-compare/fixtures/generate.py: its private half was discarded).
+// A seller-like key (checks/compare/fixtures/generate.py: its private half was discarded).
 const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt_macros::embed_product_key!(
-    "../../bench-compare/fixtures/seller-rsa3072.pub.pem"
+    "../../compare/fixtures/seller-rsa3072.pub.pem"
 );
 const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 const NONCE: &str = "3f1e5a0c-6b7d-4e2a-9c31-0d8f2b7a4e55";

@@ -105,7 +105,7 @@ fn main() {
     assert!(!selected.is_empty(), "no case named {which}");
     // Prepared on the main thread: only `verify` runs on the small stack.
     let key = PublicKey::from_pem_with_policy(
-        include_str!("../../../keys/test-only-rsa4096.pub.pem"),
+        include_str!("../../../../keys/test-only-rsa4096.pub.pem"),
         register_usage_jwt::KeyPolicy::DangerouslyAllowPublishedTestKeys,
     )
     .unwrap();
