@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 export CARGO_TARGET_DIR="$here/target"
-cargo build --release
+cargo build --release --locked
 bin="$CARGO_TARGET_DIR/release/register-usage-jwt-nostd-check"
 status=0
 "$bin" || status=$?
