@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the lines a change touches in the core crate (`core/src/`), with the core's
 # own tests and the settings in .cargo/mutants.toml. Fails when a mutant is missed, unless
-# mutants-equivalent.md lists it (as `core/src/FILE: MUTANT`, without the line number), or when
+# docs/mutants-equivalent.md lists it (as `core/src/FILE: MUTANT`, without the line number), or when
 # a mutant times out or the unmutated tree fails its tests.
 #
 #   scripts/mutants-in-diff.sh                  # the last commit (HEAD~1...HEAD)
@@ -74,15 +74,15 @@ while IFS= read -r line; do
     [ -n "$line" ] || continue
     # `core/src/json.rs:123:45: replace | with ^ in f` -> `core/src/json.rs: replace | with ^ in f`
     name="$(printf '%s' "$line" | sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /')"
-    if grep -qF -- "\`$name\`" mutants-equivalent.md; then
-        echo "equivalent (listed in mutants-equivalent.md): $line"
+    if grep -qF -- "\`$name\`" docs/mutants-equivalent.md; then
+        echo "equivalent (listed in docs/mutants-equivalent.md): $line"
     else
         echo "MISSED: $line" >&2
         unexplained=$((unexplained + 1))
     fi
 done < "$missed"
 if [ "$unexplained" -gt 0 ]; then
-    echo "mutants-in-diff: $unexplained missed mutant(s) not listed in mutants-equivalent.md:" \
+    echo "mutants-in-diff: $unexplained missed mutant(s) not listed in docs/mutants-equivalent.md:" \
          "write a test that catches each, or list it there with why it cannot change behaviour" >&2
     exit 2
 fi

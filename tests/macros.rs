@@ -1,6 +1,6 @@
 //! Feature `macros`: `register_usage_jwt::embed_product_key!` and `embed_test_key!`, the
 //! procedural macros of `register-usage-jwt-macros` under this crate's name. (Through a
-//! renamed dependency: `macros/renamed-dependency/`.)
+//! renamed dependency: `checks/renamed-dependency/`.)
 #![cfg(feature = "macros")]
 #![allow(clippy::expect_used)]
 

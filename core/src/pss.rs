@@ -10,7 +10,7 @@
 //!
 //! The arithmetic is the crate's own fixed-size Montgomery module ([`montgomery`]):
 //! a dedicated squaring and a block-wise reduction, measured faster than crypto-bigint's
-//! generic loop (see PERFORMANCE.md). This module chooses the size class and decodes
+//! generic loop (see docs/performance.md). This module chooses the size class and decodes
 //! EMSA-PSS. It is checked against crypto-bigint and `rsa::pss::VerifyingKey<Sha256>` on
 //! every Wycheproof vector, by proptest and by the differential fuzz target.
 
