@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # CI for the C ABI (ffi/): header drift, the C test under AddressSanitizer + UBSan, the C
-# start-up example, the C++ RAII example, and Miri on the crate's Rust tests when a nightly
+# start-up example, the C++ test (moved-from objects, strings holding a NUL; each misuse
+# case prints a "reliability: c++<TAB>CASE<TAB>OUTCOME" line) and the C++ RAII example,
+# and Miri on the crate's Rust tests when a nightly
 # toolchain with Miri is present. The crate's Rust tests and clippy also run with the
 # workspace (`cargo test --workspace`).
 #
@@ -105,6 +107,11 @@ expect_run "C: entitled" 0 "entitled: starting" "$OUT/startup_demo" "$TOKEN" "$N
 expect_run "C: replayed token" 1 "nonce_mismatch" "$OUT/startup_demo" "$TOKEN" "another-nonce"
 expect_run "C: forged token" 1 "malformed_token\|bad_signature" "$OUT/startup_demo" "${TOKEN}x" "$NONCE"
 expect_run "C: unedited key placeholder" 1 "invalid_key" "$OUT/startup_production" "$TOKEN" "$NONCE"
+
+step "C++ test under AddressSanitizer + UBSan: moved-from objects, strings holding a NUL"
+c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/cpp/test_register_usage_jwt.cpp \
+    "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_cpp"
+"$OUT/test_cpp" "$TOKEN" "$NONCE"
 
 step "C++ RAII example"
 c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY \
