@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # CI for the C ABI (ffi/): header drift, the C test under AddressSanitizer + UBSan, the C
-# start-up example, the C++ RAII example, and Miri on the crate's Rust tests when a nightly
-# toolchain with Miri is present. The crate's Rust tests and clippy also run with the
-# workspace (`cargo test --workspace`).
+# test again against a Rust side built with AddressSanitizer (nightly), the C start-up
+# example, the C++ test and RAII example under AddressSanitizer + UBSan, and Miri on the
+# crate's Rust tests when a nightly toolchain with Miri is present. The crate's Rust tests
+# and clippy also run with the workspace (`cargo test --workspace`).
+#
+# The C and C++ tests print one line per misuse case on stdout,
+# "reliability: c-abi|c++<TAB>CASE<TAB>OUTCOME", for the README's reliability figure.
 #
 #   ffi/ci.sh                  everything CI runs
 #   ffi/ci.sh --valgrind       also the C test under valgrind (slow: minutes)
@@ -10,7 +14,9 @@
 #   ffi/ci.sh --update-header  regenerate include/register_usage_jwt.h and stop
 #
 # Needs: cargo, cc and c++ (gcc: -fsanitize=address), python3, valgrind (optional),
-# cbindgen (installed with `cargo install --locked` if missing).
+# cbindgen (installed with `cargo install --locked` if missing), a nightly toolchain for
+# the Rust side under AddressSanitizer (`rustup toolchain install nightly`; without it that
+# step fails, unless RUJ_FFI_SKIP_RUST_ASAN=1 says to skip it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -59,6 +65,26 @@ cc "${C_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/c/test_register_usage_jwt.c \
     "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_asan"
 "$OUT/test_asan" "$OUT/fixtures.txt" keys
 
+# The run above instruments only the C code: a use after free inside Rust reads poisoned
+# memory unchecked. Here the Rust side (this crate, the core, every dependency; not the
+# precompiled std) is built with -Zsanitizer=address, in its own target directory, and
+# linked with the C test's AddressSanitizer runtime.
+step "C test against the Rust side built with AddressSanitizer (nightly)"
+if [ "${RUJ_FFI_SKIP_RUST_ASAN:-}" = 1 ]; then
+    echo "SKIPPED: RUJ_FFI_SKIP_RUST_ASAN=1"
+elif ! cargo +nightly --version >/dev/null 2>&1; then
+    fail "no nightly toolchain (rustup toolchain install nightly), or set RUJ_FFI_SKIP_RUST_ASAN=1"
+else
+    ASAN_TARGET=$TARGET/ffi-asan
+    RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes" CARGO_TARGET_DIR=$ASAN_TARGET \
+        cargo +nightly build -p register-usage-jwt-ffi --target x86_64-unknown-linux-gnu
+    cc "${C_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/c/test_register_usage_jwt.c \
+        "$ASAN_TARGET/x86_64-unknown-linux-gnu/debug/libregister_usage_jwt_c.a" "${LINK[@]}" \
+        -o "$OUT/test_rust_asan"
+    # The reliability lines were printed by the run above; count them once.
+    "$OUT/test_rust_asan" "$OUT/fixtures.txt" keys | grep -v '^reliability: '
+fi
+
 step "C test under valgrind (shared library; only with --valgrind)"
 if [ "${1:-}" != "--valgrind" ]; then
     echo "SKIPPED: pass --valgrind (AddressSanitizer + UBSan above run the same test)"
@@ -66,7 +92,7 @@ elif command -v valgrind >/dev/null 2>&1; then
     cc "${C_FLAGS[@]}" ffi/tests/c/test_register_usage_jwt.c -L"$LIB" \
         -Wl,-rpath,"$LIB" -lregister_usage_jwt_c "${LINK[@]}" -o "$OUT/test_shared"
     valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        "$OUT/test_shared" "$OUT/fixtures.txt" keys
+        "$OUT/test_shared" "$OUT/fixtures.txt" keys | grep -v '^reliability: '
 else
     fail "--valgrind given but valgrind is not installed"
 fi
@@ -105,6 +131,11 @@ expect_run "C: entitled" 0 "entitled: starting" "$OUT/startup_demo" "$TOKEN" "$N
 expect_run "C: replayed token" 1 "nonce_mismatch" "$OUT/startup_demo" "$TOKEN" "another-nonce"
 expect_run "C: forged token" 1 "malformed_token\|bad_signature" "$OUT/startup_demo" "${TOKEN}x" "$NONCE"
 expect_run "C: unedited key placeholder" 1 "invalid_key" "$OUT/startup_production" "$TOKEN" "$NONCE"
+
+step "C++ test under AddressSanitizer + UBSan: moved-from objects, strings holding a NUL"
+c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/cpp/test_register_usage_jwt.cpp \
+    "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_cpp"
+"$OUT/test_cpp" "$TOKEN" "$NONCE"
 
 step "C++ RAII example"
 c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY \

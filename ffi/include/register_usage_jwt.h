@@ -49,7 +49,8 @@ typedef struct ruj_verifier ruj_verifier;
 
 // A status: `RUJ_OK`, or why a call failed. Ranges: 1 to 99 the token was rejected,
 // 100 to 199 the verifier's configuration (key, product code, nonce) is wrong, 200 to 299
-// the call itself was wrong (a NULL pointer, text that is not UTF-8) or the library failed.
+// the call itself was wrong (a NULL pointer, text that is not UTF-8, an impossible length)
+// or the library failed.
 typedef int32_t ruj_status;
 
 // Details of a failure, filled in by every function that takes a `ruj_error *` (pass NULL
@@ -74,7 +75,8 @@ typedef struct ruj_key {
   // breaks), base64 or base64url DER, or DER (SubjectPublicKeyInfo or PKCS#1). Read
   // during the call only.
   const uint8_t *data;
-  // The length of `data` in bytes (no terminating NUL needed).
+  // The length of `data` in bytes (no terminating NUL needed). Above `PTRDIFF_MAX` is
+  // `RUJ_INVALID_ARGUMENT`, refused before `data` is read.
   size_t len;
 } ruj_key;
 
@@ -164,6 +166,12 @@ typedef struct ruj_key {
 // Call: the operating system's random source failed (`no_randomness`, the core's code).
 #define RUJ_RANDOM_UNAVAILABLE 203
 
+// Call: an argument no valid call can hold (`invalid_argument`): a length above
+// `PTRDIFF_MAX` (no C object is that large), refused before anything is read. The C++
+// wrapper also raises it for a `std::string` token, nonce or product code holding a NUL,
+// which a C string would silently cut.
+#define RUJ_INVALID_ARGUMENT 204
+
 // The library failed internally (a bug: please report it); nothing was verified
 // (`internal_error`).
 #define RUJ_INTERNAL_ERROR 299
@@ -174,7 +182,8 @@ extern "C" {
 
 // Writes a fresh random nonce (32 base64url characters, NUL-terminated) into `buffer`,
 // which holds `size` bytes, at least `RUJ_RANDOM_NONCE_SIZE`. Send it with RegisterUsage
-// and pass the same nonce to `ruj_verifier_verify`. Never reuse one.
+// and pass the same nonce to `ruj_verifier_verify`. Never reuse one. A `size` above
+// `PTRDIFF_MAX` is `RUJ_INVALID_ARGUMENT` and writes nothing.
 //
 // # Safety
 // `buffer` is NULL or `size` writable bytes; `error` is NULL or a writable `ruj_error`.
@@ -244,7 +253,9 @@ bool ruj_status_is_configuration_error(ruj_status status);
 // `*verifier_out` is a verifier to free with `ruj_verifier_free`; on failure it is NULL.
 //
 // Refuses keys under 2048 bits and keys whose private half is public (the AWS
-// documentation's sample key, this library's test keys).
+// documentation's sample key, this library's test keys). A key whose `len` is above
+// `PTRDIFF_MAX` is `RUJ_INVALID_ARGUMENT`; a `key_count` above 8 is `RUJ_KEY_COUNT`, both
+// before any memory is read.
 //
 // # Safety
 // `product_code` is NULL or a NUL-terminated string; `keys` is NULL or points to

@@ -34,7 +34,18 @@ pub(crate) unsafe fn c_str<'a>(
     core::str::from_utf8(bytes).map_err(|_| Failure::InvalidUtf8(name))
 }
 
-/// `len` bytes at `data`; NULL is allowed only for `len == 0`.
+/// Refuses a length above `isize::MAX`: no allocation is that large (`PTRDIFF_MAX` in C),
+/// so such a pointer and length describe no memory, and `slice::from_raw_parts` must never
+/// see it. Every pointer-and-length argument passes here first.
+pub(crate) fn check_len(len: usize, name: &'static str) -> Result<usize, Failure> {
+    if isize::try_from(len).is_err() {
+        return Err(Failure::LengthTooLarge { name, len });
+    }
+    Ok(len)
+}
+
+/// `len` bytes at `data`; NULL is allowed only for `len == 0`; a length above `isize::MAX`
+/// is refused whatever `data` is.
 ///
 /// # Safety
 /// `data` is NULL or points to `len` readable bytes that stay valid and unmodified for `'a`.
@@ -43,6 +54,7 @@ pub(crate) unsafe fn byte_slice<'a>(
     len: usize,
     name: &'static str,
 ) -> Result<&'a [u8], Failure> {
+    let len = check_len(len, name)?;
     if data.is_null() {
         return if len == 0 {
             Ok(&[])
@@ -50,8 +62,8 @@ pub(crate) unsafe fn byte_slice<'a>(
             Err(Failure::NullArgument(name))
         };
     }
-    // SAFETY: not NULL, and the caller guarantees `len` readable bytes valid for 'a (a
-    // `u8` has no alignment requirement).
+    // SAFETY: not NULL, `len` is at most `isize::MAX` (checked above), and the caller
+    // guarantees `len` readable bytes valid for 'a (a `u8` has no alignment requirement).
     Ok(unsafe { core::slice::from_raw_parts(data, len) })
 }
 

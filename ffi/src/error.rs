@@ -11,8 +11,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use register_usage_jwt::{ConfigError, Error};
 
 use crate::status::{
-    self, RUJ_BUFFER_TOO_SMALL, RUJ_INTERNAL_ERROR, RUJ_INVALID_UTF8, RUJ_NULL_ARGUMENT, RUJ_OK,
-    RUJ_OTHER_CONFIGURATION_ERROR, RUJ_OTHER_REJECTION, ruj_status,
+    self, RUJ_BUFFER_TOO_SMALL, RUJ_INTERNAL_ERROR, RUJ_INVALID_ARGUMENT, RUJ_INVALID_UTF8,
+    RUJ_NULL_ARGUMENT, RUJ_OK, RUJ_OTHER_CONFIGURATION_ERROR, RUJ_OTHER_REJECTION, ruj_status,
 };
 
 /// The size of `ruj_error.message`, terminating NUL included. Longer messages are cut at
@@ -49,6 +49,14 @@ pub(crate) enum Failure {
     NullArgument(&'static str),
     /// A text argument is not UTF-8; names the argument.
     InvalidUtf8(&'static str),
+    /// A length above `isize::MAX` (`PTRDIFF_MAX`): no object is that large, so the
+    /// pointer and length cannot describe memory; names the argument.
+    LengthTooLarge {
+        /// The argument.
+        name: &'static str,
+        /// The length given.
+        len: usize,
+    },
     /// The caller's buffer is too small.
     BufferTooSmall {
         /// The size needed, NUL included.
@@ -69,6 +77,7 @@ impl Failure {
             }
             Failure::NullArgument(_) => RUJ_NULL_ARGUMENT,
             Failure::InvalidUtf8(_) => RUJ_INVALID_UTF8,
+            Failure::LengthTooLarge { .. } => RUJ_INVALID_ARGUMENT,
             Failure::BufferTooSmall { .. } => RUJ_BUFFER_TOO_SMALL,
             Failure::Internal => RUJ_INTERNAL_ERROR,
         }
@@ -96,6 +105,12 @@ impl fmt::Display for Failure {
             Failure::InvalidUtf8(name) => write!(
                 f,
                 "`{name}` is not UTF-8 text; pass it as UTF-8 (a NUL-terminated C string)"
+            ),
+            Failure::LengthTooLarge { name, len } => write!(
+                f,
+                "the length of `{name}` is {len} bytes, above PTRDIFF_MAX ({}): no object is \
+                 that large, so nothing was read; pass the real length",
+                isize::MAX
             ),
             Failure::BufferTooSmall { needed, given } => write!(
                 f,

@@ -2,6 +2,7 @@
 
 use core::ffi::c_char;
 
+use crate::args;
 use crate::error::{Failure, guard, ruj_error};
 use crate::status::ruj_status;
 
@@ -22,7 +23,8 @@ fn random_nonce() -> Result<[u8; RUJ_RANDOM_NONCE_SIZE], Failure> {
 
 /// Writes a fresh random nonce (32 base64url characters, NUL-terminated) into `buffer`,
 /// which holds `size` bytes, at least `RUJ_RANDOM_NONCE_SIZE`. Send it with RegisterUsage
-/// and pass the same nonce to `ruj_verifier_verify`. Never reuse one.
+/// and pass the same nonce to `ruj_verifier_verify`. Never reuse one. A `size` above
+/// `PTRDIFF_MAX` is `RUJ_INVALID_ARGUMENT` and writes nothing.
 ///
 /// # Safety
 /// `buffer` is NULL or `size` writable bytes; `error` is NULL or a writable `ruj_error`.
@@ -36,6 +38,8 @@ pub unsafe extern "C" fn ruj_random_nonce(
         if buffer.is_null() {
             return Err(Failure::NullArgument("buffer"));
         }
+        // No buffer is that large: the size is wrong, so nothing is written at all.
+        args::check_len(size, "buffer")?;
         if size < RUJ_RANDOM_NONCE_SIZE {
             if size > 0 {
                 // SAFETY: not NULL and at least one writable byte: an empty string, so a

@@ -11,7 +11,8 @@ use core::ffi::{CStr, c_char};
 
 /// A status: `RUJ_OK`, or why a call failed. Ranges: 1 to 99 the token was rejected,
 /// 100 to 199 the verifier's configuration (key, product code, nonce) is wrong, 200 to 299
-/// the call itself was wrong (a NULL pointer, text that is not UTF-8) or the library failed.
+/// the call itself was wrong (a NULL pointer, text that is not UTF-8, an impossible length)
+/// or the library failed.
 #[allow(non_camel_case_types)]
 pub type ruj_status = i32;
 
@@ -76,6 +77,11 @@ pub const RUJ_INVALID_UTF8: ruj_status = 201;
 pub const RUJ_BUFFER_TOO_SMALL: ruj_status = 202;
 /// Call: the operating system's random source failed (`no_randomness`, the core's code).
 pub const RUJ_RANDOM_UNAVAILABLE: ruj_status = 203;
+/// Call: an argument no valid call can hold (`invalid_argument`): a length above
+/// `PTRDIFF_MAX` (no C object is that large), refused before anything is read. The C++
+/// wrapper also raises it for a `std::string` token, nonce or product code holding a NUL,
+/// which a C string would silently cut.
+pub const RUJ_INVALID_ARGUMENT: ruj_status = 204;
 /// The library failed internally (a bug: please report it); nothing was verified
 /// (`internal_error`).
 pub const RUJ_INTERNAL_ERROR: ruj_status = 299;
@@ -111,6 +117,7 @@ const TABLE: &[(ruj_status, &CStr)] = &[
     (RUJ_INVALID_UTF8, c"invalid_utf8"),
     (RUJ_BUFFER_TOO_SMALL, c"buffer_too_small"),
     (RUJ_RANDOM_UNAVAILABLE, c"no_randomness"),
+    (RUJ_INVALID_ARGUMENT, c"invalid_argument"),
     (RUJ_INTERNAL_ERROR, c"internal_error"),
 ];
 

@@ -28,7 +28,8 @@ pub struct ruj_key {
     /// breaks), base64 or base64url DER, or DER (SubjectPublicKeyInfo or PKCS#1). Read
     /// during the call only.
     pub data: *const u8,
-    /// The length of `data` in bytes (no terminating NUL needed).
+    /// The length of `data` in bytes (no terminating NUL needed). Above `PTRDIFF_MAX` is
+    /// `RUJ_INVALID_ARGUMENT`, refused before `data` is read.
     pub len: usize,
 }
 
@@ -81,7 +82,9 @@ unsafe fn new_verifier(
 /// `*verifier_out` is a verifier to free with `ruj_verifier_free`; on failure it is NULL.
 ///
 /// Refuses keys under 2048 bits and keys whose private half is public (the AWS
-/// documentation's sample key, this library's test keys).
+/// documentation's sample key, this library's test keys). A key whose `len` is above
+/// `PTRDIFF_MAX` is `RUJ_INVALID_ARGUMENT`; a `key_count` above 8 is `RUJ_KEY_COUNT`, both
+/// before any memory is read.
 ///
 /// # Safety
 /// `product_code` is NULL or a NUL-terminated string; `keys` is NULL or points to

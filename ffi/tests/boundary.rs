@@ -284,6 +284,99 @@ fn invalid_utf8_is_an_error() {
     unsafe { ruj_verifier_free(verifier) };
 }
 
+/// Lengths above `isize::MAX` (`PTRDIFF_MAX`) describe no memory: refused with a status
+/// before anything is read (before the fix, `slice::from_raw_parts` saw them: an abort in
+/// debug builds, a crash in release, UB that Miri reports).
+#[test]
+fn lengths_above_isize_max_are_refused() {
+    let huge = [isize::MAX as usize + 1, usize::MAX];
+    let pem = KEY_3072.as_bytes();
+    for len in huge {
+        for data in [pem.as_ptr(), ptr::null()] {
+            // The impossible length on the first key, and on the second after a good one.
+            for keys in [
+                vec![ruj_key {
+                    version: 1,
+                    data,
+                    len,
+                }],
+                vec![
+                    key(KEY_3072),
+                    ruj_key {
+                        version: 2,
+                        data,
+                        len,
+                    },
+                ],
+            ] {
+                let mut verifier: *mut ruj_verifier = ptr::dangling_mut();
+                let mut error = garbage_error();
+                let status = unsafe {
+                    ruj_verifier_new_dangerously_allowing_published_test_keys(
+                        PRODUCT.as_ptr(),
+                        keys.as_ptr(),
+                        keys.len(),
+                        &mut verifier,
+                        &mut error,
+                    )
+                };
+                assert_eq!(
+                    (status, text(&error.code).as_str()),
+                    (RUJ_INVALID_ARGUMENT, "invalid_argument")
+                );
+                assert_eq!(status_code(status), "invalid_argument");
+                assert!(verifier.is_null());
+                let message = text(&error.message);
+                assert!(message.contains("key data") && message.contains(&len.to_string()));
+            }
+        }
+
+        // A key count that large is more keys than the library accepts, before the array
+        // is read.
+        let keys = [key(KEY_3072)];
+        let mut verifier = ptr::null_mut();
+        let mut error = garbage_error();
+        let status = unsafe {
+            ruj_verifier_new(
+                PRODUCT.as_ptr(),
+                keys.as_ptr(),
+                len,
+                &mut verifier,
+                &mut error,
+            )
+        };
+        assert_eq!(status, RUJ_KEY_COUNT);
+
+        // A nonce buffer that large: refused, and nothing is written.
+        let mut buffer = [0x55 as c_char; RUJ_RANDOM_NONCE_SIZE];
+        let status = unsafe { ruj_random_nonce(buffer.as_mut_ptr(), len, &mut error) };
+        assert_eq!(
+            (status, text(&error.code).as_str()),
+            (RUJ_INVALID_ARGUMENT, "invalid_argument")
+        );
+        assert!(buffer.iter().all(|&c| c == 0x55));
+        assert!(text(&error.message).contains("buffer"));
+    }
+    // `isize::MAX` itself passes the length check (it is a possible size); with a NULL
+    // pointer it is the NULL that is refused.
+    let keys = [ruj_key {
+        version: 1,
+        data: ptr::null(),
+        len: isize::MAX as usize,
+    }];
+    let mut verifier = ptr::null_mut();
+    let status = unsafe {
+        ruj_verifier_new(
+            PRODUCT.as_ptr(),
+            keys.as_ptr(),
+            1,
+            &mut verifier,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(status, RUJ_NULL_ARGUMENT);
+}
+
 #[test]
 fn configuration_errors_carry_the_core_codes() {
     let mut verifier = ptr::null_mut();

@@ -133,18 +133,31 @@ impl From<ruj::Registration> for Registration {
     }
 }
 
+/// The fields `Registration`'s `repr` shows, in order: its Python attributes.
+const REGISTRATION_FIELDS: [&str; 5] = [
+    "product_code",
+    "key_version",
+    "nonce",
+    "issued_at",
+    "public_key_rotation_timestamp",
+];
+
+/// `Name(field=repr(value), ...)`: each value is the Python `repr` of the attribute (a
+/// `str` quoted as Python quotes it, `None` for an absent claim), so the text reads as
+/// Python, not as Rust's `Debug`.
+fn python_repr(object: &Bound<'_, PyAny>, name: &str, fields: &[&str]) -> PyResult<String> {
+    let mut parts = Vec::with_capacity(fields.len());
+    for field in fields {
+        let value = object.getattr(*field)?.repr()?;
+        parts.push(format!("{field}={}", value.to_cow()?));
+    }
+    Ok(format!("{name}({})", parts.join(", ")))
+}
+
 #[pymethods]
 impl Registration {
-    fn __repr__(&self) -> String {
-        format!(
-            "Registration(product_code={:?}, key_version={}, nonce={:?}, issued_at={:?}, \
-             public_key_rotation_timestamp={:?})",
-            self.product_code,
-            self.key_version,
-            self.nonce,
-            self.issued_at,
-            self.public_key_rotation_timestamp
-        )
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        python_repr(slf.as_any(), "Registration", &REGISTRATION_FIELDS)
     }
 }
 
@@ -241,12 +254,8 @@ impl Verifier {
             .map_err(|error| rejected(py, error))
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Verifier(product_code={:?}, key_versions={:?})",
-            self.inner.product_code(),
-            self.key_versions()
-        )
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        python_repr(slf.as_any(), "Verifier", &["product_code", "key_versions"])
     }
 }
 

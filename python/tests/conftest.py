@@ -1,4 +1,5 @@
-"""Shared fixtures: repository paths, test keys, and `register-usage-jwt emulate`."""
+"""Shared fixtures: repository paths, test keys, `register-usage-jwt emulate`, and the
+reliability lines of the misuse cases."""
 
 import os
 import queue
@@ -14,6 +15,30 @@ KEYS = REPO / "keys"
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
 EMULATOR_BIN = Path(os.environ.get("REGISTER_USAGE_JWT_BIN", TARGET / "debug/register-usage-jwt"))
 TIMEOUT = 60
+
+
+def reliability(case: str, outcome: str) -> None:
+    """Prints the line the README's reliability figure counts (run pytest with -s to see
+    it): `reliability: python<TAB>CASE<TAB>OUTCOME`, tabs and line breaks as spaces. A line
+    break first, so that the line starts a line of its own after pytest's progress dots."""
+    flat = lambda text: " ".join(str(text).replace("\t", " ").splitlines())
+    print(f"\nreliability: python\t{flat(case)}\t{flat(outcome)}", flush=True)
+
+
+def misuse(case: str, expected, call):
+    """A misuse case: `call()` must raise `expected`. Prints its reliability line
+    ("refused CLASS[ CODE]: message", or "accepted" when nothing was raised) and returns
+    the exception."""
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - every outcome is reported, then judged
+        code = getattr(error, "code", None)
+        name = type(error).__name__ + (f" {code}" if code else "")
+        reliability(case, f"refused {name}: {error}")
+        assert isinstance(error, expected), f"{case}: {name}, expected {expected}"
+        return error
+    reliability(case, "accepted")
+    pytest.fail(f"{case}: nothing was raised")
 
 
 def published_test_key(stem: str) -> str:

@@ -1,5 +1,6 @@
 """The Python API: every interop fixture, every rejection and configuration code, the
-exception classes, keys as PEM text, PEM bytes and DER, threads, and random nonces."""
+exception classes, keys as PEM text, PEM bytes and DER, threads, random nonces, and the
+misuse cases (each prints a reliability line: run pytest with -s to see them)."""
 
 import collections.abc
 import json
@@ -18,7 +19,7 @@ from register_usage_jwt import (
     random_nonce,
 )
 
-from conftest import KEYS, REPO, published_test_key
+from conftest import KEYS, REPO, misuse, published_test_key
 
 FIXTURES = json.loads((REPO / "tests/fixtures/tokens.json").read_text(encoding="utf-8"))["cases"]
 REJECTION_CODES = {
@@ -171,10 +172,9 @@ def configuration_cases():
 
 @pytest.mark.parametrize("name", list(configuration_cases()))
 def test_configuration_error(name):
-    with pytest.raises(ConfigurationError) as caught:
-        configuration_cases()[name]()
-    assert caught.value.code == name.split(" ")[0]
-    assert str(caught.value)
+    error = misuse(name, ConfigurationError, configuration_cases()[name])
+    assert error.code == name.split(" ")[0]
+    assert str(error)
 
 
 def test_published_test_keys_are_refused_by_default():
@@ -202,14 +202,54 @@ def test_keys_as_pem_text_pem_bytes_and_der():
 
 def test_wrong_argument_types_are_type_errors():
     pem = published_test_key("test-only-rsa2048")
-    with pytest.raises(TypeError):
-        Verifier.dangerously_allowing_published_test_keys(PRODUCT, [pem])
-    with pytest.raises(TypeError):
-        Verifier.dangerously_allowing_published_test_keys(PRODUCT, {1: 42})
-    with pytest.raises((TypeError, OverflowError)):
-        verifier_with_test_key().verify("a.b.c", -1, "nonce")
-    with pytest.raises(TypeError):
-        verifier_with_test_key().verify(None, 1, "nonce")
+    allow = Verifier.dangerously_allowing_published_test_keys
+    verifier = verifier_with_test_key()
+    misuse("keys as a list", TypeError, lambda: allow(PRODUCT, [pem]))
+    misuse("key as an int", TypeError, lambda: allow(PRODUCT, {1: 42}))
+    misuse("key version as a str", TypeError, lambda: allow(PRODUCT, {"1": pem}))
+    misuse("negative key version", (TypeError, OverflowError),
+           lambda: verifier.verify("a.b.c", -1, "nonce"))
+    misuse("key version above 2**32", OverflowError,
+           lambda: verifier.verify("a.b.c", 2**32, "nonce"))
+    misuse("token None", TypeError, lambda: verifier.verify(None, 1, "nonce"))
+    misuse("nonce None", TypeError, lambda: verifier.verify("a.b.c", 1, None))
+    misuse("nonce as bytes", TypeError, lambda: verifier.verify("a.b.c", 1, b"nonce"))
+    misuse("product code None", TypeError, lambda: allow(None, {1: pem}))
+
+
+def test_text_holding_a_nul_is_never_cut():
+    # In C++ a std::string holding a NUL was cut there by the C ABI. Python passes the
+    # whole text to the verifier, so nothing is cut: each of these is refused because the
+    # text after the NUL counts (the text before it is the valid token, nonce, product).
+    case = valid_case()
+    token, nonce = case["token"], case["request"]["nonce"]
+    verifier = verifier_with_test_key()
+    error = misuse("nonce holding a NUL", TokenRejected,
+                   lambda: verifier.verify(token, 1, nonce + "\x00x"))
+    assert error.code == "nonce_mismatch"
+    error = misuse("token holding a NUL", TokenRejected,
+                   lambda: verifier.verify(token + "\x00x", 1, nonce))
+    assert error.code == "malformed_token"
+    error = misuse("token (bytes) holding a NUL", TokenRejected,
+                   lambda: verifier.verify(token.encode() + b"\x00x", 1, nonce))
+    assert error.code == "malformed_token"
+    error = misuse("product code holding a NUL", ConfigurationError,
+                   lambda: verifier_with_test_key(PRODUCT + "\x00x"))
+    assert error.code == "invalid_product_code"
+    assert verifier.verify(token, 1, nonce).nonce == nonce
+
+
+def test_text_that_is_not_unicode_is_refused():
+    # A lone surrogate cannot be encoded as UTF-8: refused before anything is verified.
+    case = valid_case()
+    token, nonce = case["token"], case["request"]["nonce"]
+    verifier = verifier_with_test_key()
+    misuse("nonce with a lone surrogate", UnicodeEncodeError,
+           lambda: verifier.verify(token, 1, "\ud800"))
+    misuse("token with a lone surrogate", TypeError,
+           lambda: verifier.verify(token + "\ud800", 1, nonce))
+    misuse("product code with a lone surrogate", UnicodeEncodeError,
+           lambda: verifier_with_test_key("\ud800"))
 
 
 def test_one_verifier_many_threads():
@@ -240,8 +280,55 @@ def test_random_nonce():
 
 def test_registration_repr_and_version():
     case = valid_case()
-    registration = verifier_with_test_key().verify(case["token"], 1, case["request"]["nonce"])
-    assert repr(registration).startswith("Registration(product_code=")
+    nonce = case["request"]["nonce"]
+    registration = verifier_with_test_key().verify(case["token"], 1, nonce)
+    # Python values, each as Python's repr shows it, never Rust's Debug (`Some("n")`).
+    assert repr(registration) == (
+        f"Registration(product_code={PRODUCT!r}, key_version=1, nonce={nonce!r}, "
+        f"issued_at={registration.issued_at!r}, "
+        f"public_key_rotation_timestamp={registration.public_key_rotation_timestamp!r})"
+    )
     assert ruj.__version__
-    with pytest.raises(TypeError):
-        Registration()
+    misuse("construct a Registration", TypeError, lambda: Registration())
+
+
+def registration_for(case):
+    request = case["request"]
+    verifier = verifier_with_test_key(request["product_code"], case["key"],
+                                      case.get("configured_version", request["key_version"]))
+    if request["nonce"] is None:
+        return verifier.verify_replayable_without_nonce(case["token"], request["key_version"])
+    return verifier.verify(case["token"], request["key_version"], request["nonce"])
+
+
+def test_registration_repr_is_python_for_every_kind_of_claim():
+    # No nonce, times as floats, as JSON text (str) and absent: the repr evaluates back to
+    # the same values.
+    valid = [case for case in FIXTURES if case["expect"] == "valid"]
+    seen = set()
+    for case in valid:
+        registration = registration_for(case)
+        text = repr(registration)
+        for rust_syntax in ["Some(", "Seconds(", "Other("]:
+            assert rust_syntax not in text, text
+        fields = eval(text, {"Registration": lambda **fields: fields})  # noqa: S307 - our repr
+        assert fields == {
+            "product_code": registration.product_code,
+            "key_version": registration.key_version,
+            "nonce": registration.nonce,
+            "issued_at": registration.issued_at,
+            "public_key_rotation_timestamp": registration.public_key_rotation_timestamp,
+        }
+        seen.add((registration.nonce is None, type(registration.issued_at).__name__,
+                  type(registration.public_key_rotation_timestamp).__name__))
+    assert any(nonce_absent for nonce_absent, _, _ in seen)
+    kinds = {kind for _, issued, rotation in seen for kind in (issued, rotation)}
+    assert {"NoneType", "float", "str"} <= kinds, seen
+
+
+def test_verifier_repr_is_python():
+    pem = published_test_key("test-only-rsa2048")
+    verifier = Verifier.dangerously_allowing_published_test_keys(PRODUCT, {2: pem, 1: pem})
+    assert repr(verifier) == (
+        f"Verifier(product_code={PRODUCT!r}, key_versions={verifier.key_versions!r})"
+    )

@@ -2,8 +2,13 @@
  * The C ABI from C: every interop fixture (tests/fixtures/tokens.json, minted by python
  * `cryptography` and the openssl CLI) gets its expected verdict and claims; forged,
  * replayed and wrong-product tokens are refused with the right codes; NULLs, bad UTF-8 and
- * published test keys are refused; one verifier serves several threads. ffi/ci.sh builds
- * it with -fsanitize=address,undefined (and runs it under valgrind too).
+ * published test keys are refused; every length above PTRDIFF_MAX is refused with a status;
+ * one verifier serves several threads. ffi/ci.sh builds it with
+ * -fsanitize=address,undefined, and runs it again against a Rust side built with
+ * AddressSanitizer (and under valgrind with --valgrind).
+ *
+ * Each misuse case prints one line on stdout, "reliability: c-abi<TAB>CASE<TAB>OUTCOME"
+ * (reliability.h), for the README's reliability figure.
  *
  *   test_register_usage_jwt FIXTURE_LINES KEYS_DIR
  *
@@ -13,11 +18,13 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "register_usage_jwt.h"
+#include "reliability.h"
 
 static int passed, failed;
 
@@ -258,6 +265,20 @@ static void test_forged_replayed_wrong_product(void) {
     ruj_verifier_free(verifier);
 }
 
+/* A misuse case: the call returned `got` and must have returned `want`, with `error` (NULL
+ * when the call was given none) agreeing. Prints its reliability line. */
+static void misuse(const char *name, ruj_status got, ruj_status want, const ruj_error *error) {
+    const char *message = error ? error->message : "(no ruj_error passed: status only)";
+    reliability_status("c-abi", name, got, message);
+    CHECK(got == want, "%s: status %d (%s), expected %d (%s)", name, got, ruj_status_code(got),
+          want, ruj_status_code(want));
+    if (error) {
+        CHECK(error->status == got && strcmp(error->code, ruj_status_code(got)) == 0 &&
+                  (got == RUJ_OK || error->message[0] != '\0'),
+              "%s: ruj_error disagrees: status %d, code %s", name, error->status, error->code);
+    }
+}
+
 static void test_keys_and_arguments(void) {
     ruj_error error;
     ruj_verifier *verifier = (ruj_verifier *)&error; /* stale on purpose */
@@ -266,10 +287,10 @@ static void test_keys_and_arguments(void) {
     ruj_key key = {1, (const uint8_t *)pem, len};
 
     /* The production constructor refuses the published test key. */
-    CHECK(ruj_verifier_new(PRODUCT, &key, 1, &verifier, &error) == RUJ_COMPROMISED_KEY &&
-              verifier == NULL && strcmp(error.code, "compromised_key") == 0 &&
-              ruj_status_is_configuration_error(error.status),
-          "test key in production: %s", error.code);
+    misuse("published test key in production",
+           ruj_verifier_new(PRODUCT, &key, 1, &verifier, &error), RUJ_COMPROMISED_KEY, &error);
+    CHECK(verifier == NULL && ruj_status_is_configuration_error(error.status),
+          "test key in production: stale verifier or wrong class");
 
     /* DER loads like PEM. */
     char *der = key_file("test-only-rsa2048", ".pub.der", &len);
@@ -281,47 +302,150 @@ static void test_keys_and_arguments(void) {
           error.message);
 
     /* NULLs and invalid UTF-8 are errors; NULL error pointers are allowed. */
-    ruj_registration *registration = NULL;
-    CHECK(ruj_verifier_verify(verifier, NULL, 1, NONCE, &registration, &error) ==
-                  RUJ_NULL_ARGUMENT &&
-              strcmp(error.code, "null_argument") == 0,
-          "NULL token: %s", error.code);
-    CHECK(ruj_verifier_verify(verifier, valid_token, 1, NULL, &registration, NULL) ==
-              RUJ_NULL_ARGUMENT,
-          "NULL nonce");
-    CHECK(ruj_verifier_verify(NULL, valid_token, 1, NONCE, &registration, NULL) ==
-              RUJ_NULL_ARGUMENT,
-          "NULL verifier");
-    CHECK(ruj_verifier_verify(verifier, valid_token, 1, NONCE, NULL, NULL) == RUJ_NULL_ARGUMENT,
-          "NULL out");
-    CHECK(ruj_verifier_verify(verifier, valid_token, 1, "\xff\xfe", &registration, &error) ==
-                  RUJ_INVALID_UTF8 &&
-              registration == NULL,
-          "bad UTF-8 nonce: %s", error.code);
-    CHECK(ruj_verifier_verify(verifier, valid_token, 1, "", &registration, &error) ==
-              RUJ_INVALID_NONCE,
-          "empty nonce: %s", error.code);
-    ruj_verifier *unused = NULL;
-    CHECK(ruj_verifier_new("\xc3\x28", &key, 1, &unused, &error) == RUJ_INVALID_UTF8,
-          "bad UTF-8 product code: %s", error.code);
-    CHECK(ruj_verifier_new(PRODUCT, NULL, 1, &unused, &error) == RUJ_NULL_ARGUMENT,
-          "NULL keys: %s", error.code);
-    CHECK(ruj_verifier_new(PRODUCT, &key, 0, &unused, &error) == RUJ_KEY_COUNT,
-          "no keys: %s", error.code);
+    ruj_registration *registration = (ruj_registration *)&error; /* stale on purpose */
+    misuse("NULL token", ruj_verifier_verify(verifier, NULL, 1, NONCE, &registration, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    CHECK(registration == NULL, "NULL token: stale registration");
+    misuse("NULL nonce",
+           ruj_verifier_verify(verifier, valid_token, 1, NULL, &registration, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    misuse("NULL nonce, NULL error",
+           ruj_verifier_verify(verifier, valid_token, 1, NULL, &registration, NULL),
+           RUJ_NULL_ARGUMENT, NULL);
+    misuse("NULL verifier",
+           ruj_verifier_verify(NULL, valid_token, 1, NONCE, &registration, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    misuse("NULL registration_out",
+           ruj_verifier_verify(verifier, valid_token, 1, NONCE, NULL, &error), RUJ_NULL_ARGUMENT,
+           &error);
+    misuse("NULL token, replayable",
+           ruj_verifier_verify_replayable_without_nonce(verifier, NULL, 1, &registration, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    misuse("nonce not UTF-8",
+           ruj_verifier_verify(verifier, valid_token, 1, "\xff\xfe", &registration, &error),
+           RUJ_INVALID_UTF8, &error);
+    CHECK(registration == NULL, "bad UTF-8 nonce: registration set");
+    misuse("empty nonce", ruj_verifier_verify(verifier, valid_token, 1, "", &registration, &error),
+           RUJ_INVALID_NONCE, &error);
+    char long_nonce[300];
+    memset(long_nonce, 'n', sizeof long_nonce - 1);
+    long_nonce[sizeof long_nonce - 1] = '\0';
+    misuse("nonce over 255 characters",
+           ruj_verifier_verify(verifier, valid_token, 1, long_nonce, &registration, &error),
+           RUJ_INVALID_NONCE, &error);
+    misuse("empty token", ruj_verifier_verify(verifier, "", 1, NONCE, &registration, &error),
+           RUJ_MALFORMED_TOKEN, &error);
+    misuse("key version 0 at verify",
+           ruj_verifier_verify(verifier, valid_token, 0, NONCE, &registration, &error),
+           RUJ_UNKNOWN_KEY_VERSION, &error);
+
+    ruj_verifier *unused = (ruj_verifier *)&error; /* stale on purpose */
+    misuse("product code not UTF-8", ruj_verifier_new("\xc3\x28", &key, 1, &unused, &error),
+           RUJ_INVALID_UTF8, &error);
+    CHECK(unused == NULL, "bad UTF-8 product code: stale verifier");
+    misuse("NULL product code", ruj_verifier_new(NULL, &key, 1, &unused, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    misuse("invalid product code",
+           ruj_verifier_new_dangerously_allowing_published_test_keys("bad code!", &key, 1, &unused,
+                                                                      &error),
+           RUJ_INVALID_PRODUCT_CODE, &error);
+    misuse("NULL keys", ruj_verifier_new(PRODUCT, NULL, 1, &unused, &error), RUJ_NULL_ARGUMENT,
+           &error);
+    misuse("NULL verifier_out", ruj_verifier_new(PRODUCT, &key, 1, NULL, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    misuse("no keys", ruj_verifier_new(PRODUCT, &key, 0, &unused, &error), RUJ_KEY_COUNT, &error);
+    ruj_key null_data = {1, NULL, 10};
+    misuse("key data NULL with a length", ruj_verifier_new(PRODUCT, &null_data, 1, &unused, &error),
+           RUJ_NULL_ARGUMENT, &error);
+    ruj_key garbage = {1, (const uint8_t *)"not a key", 9};
+    misuse("unreadable key", ruj_verifier_new(PRODUCT, &garbage, 1, &unused, &error),
+           RUJ_INVALID_KEY, &error);
+    ruj_key version_zero = {0, (const uint8_t *)pem, strlen(pem)};
+    misuse("key version 0",
+           ruj_verifier_new_dangerously_allowing_published_test_keys(PRODUCT, &version_zero, 1,
+                                                                      &unused, &error),
+           RUJ_INVALID_KEY_VERSION, &error);
+    ruj_key twice[2] = {key, key};
+    misuse("one key version twice",
+           ruj_verifier_new_dangerously_allowing_published_test_keys(PRODUCT, twice, 2, &unused,
+                                                                      &error),
+           RUJ_DUPLICATE_KEY_VERSION, &error);
+    CHECK(unused == NULL, "configuration errors: stale verifier");
     CHECK(strcmp(ruj_status_code(123456), "unknown_status") == 0, "unknown status");
     ruj_verifier_free(NULL);
     ruj_registration_free(NULL);
+    reliability_outcome("c-abi", "free NULL", "safe: does nothing");
+    double seconds = -1;
+    int null_reads_safely = ruj_registration_product_code(NULL) == NULL &&
+                            ruj_registration_nonce(NULL) == NULL &&
+                            ruj_registration_key_version(NULL) == 0 &&
+                            ruj_registration_issued_at(NULL, &seconds) == RUJ_TIME_ABSENT &&
+                            ruj_registration_public_key_rotation_timestamp(NULL, &seconds) ==
+                                RUJ_TIME_ABSENT &&
+                            seconds == -1;
+    reliability_outcome("c-abi", "read a NULL registration",
+                        null_reads_safely ? "safe: NULL strings, version 0, times absent"
+                                          : "unexpected: a NULL registration read as something");
+    CHECK(null_reads_safely, "NULL registration accessors");
 
     char nonce[RUJ_RANDOM_NONCE_SIZE], again[RUJ_RANDOM_NONCE_SIZE];
     CHECK(ruj_random_nonce(nonce, sizeof nonce, &error) == RUJ_OK &&
               ruj_random_nonce(again, sizeof again, &error) == RUJ_OK &&
               strlen(nonce) == RUJ_RANDOM_NONCE_SIZE - 1 && strcmp(nonce, again) != 0,
           "random nonce: %s", error.message);
-    CHECK(ruj_random_nonce(nonce, 8, &error) == RUJ_BUFFER_TOO_SMALL && nonce[0] == '\0',
-          "small buffer: %s", error.code);
+    misuse("random nonce buffer too small", ruj_random_nonce(nonce, 8, &error),
+           RUJ_BUFFER_TOO_SMALL, &error);
+    CHECK(nonce[0] == '\0', "small buffer: not emptied");
+    misuse("random nonce into NULL", ruj_random_nonce(NULL, sizeof nonce, &error),
+           RUJ_NULL_ARGUMENT, &error);
 
     ruj_verifier_free(verifier);
     free(der);
+    free(pem);
+}
+
+/* Every pointer-and-length argument with a length above PTRDIFF_MAX (no object is that
+ * large): a status, never a read. Before the fix `ruj_key.len` reached
+ * slice::from_raw_parts: an abort in a debug build, a crash in release. */
+static void test_impossible_lengths(void) {
+    const size_t lengths[] = {(size_t)PTRDIFF_MAX + 1, SIZE_MAX};
+    const char *length_names[] = {"PTRDIFF_MAX + 1", "SIZE_MAX"};
+    size_t pem_len;
+    char *pem = key_file("test-only-rsa2048", ".pub.pem", &pem_len);
+    ruj_key good = {1, (const uint8_t *)pem, pem_len};
+    char name[128];
+    for (int i = 0; i < 2; i++) {
+        ruj_error error;
+        ruj_verifier *verifier = (ruj_verifier *)&error; /* stale on purpose */
+        ruj_key huge = {1, (const uint8_t *)pem, lengths[i]};
+        snprintf(name, sizeof name, "ruj_key.len = %s", length_names[i]);
+        misuse(name, ruj_verifier_new(PRODUCT, &huge, 1, &verifier, &error),
+               RUJ_INVALID_ARGUMENT, &error);
+        CHECK(verifier == NULL, "%s: stale verifier", name);
+
+        ruj_key null_huge = {1, NULL, lengths[i]};
+        snprintf(name, sizeof name, "ruj_key.len = %s, data NULL", length_names[i]);
+        misuse(name, ruj_verifier_new(PRODUCT, &null_huge, 1, &verifier, &error),
+               RUJ_INVALID_ARGUMENT, &error);
+
+        ruj_key second[2] = {good, {2, (const uint8_t *)pem, lengths[i]}};
+        snprintf(name, sizeof name, "second ruj_key.len = %s", length_names[i]);
+        misuse(name,
+               ruj_verifier_new_dangerously_allowing_published_test_keys(PRODUCT, second, 2,
+                                                                          &verifier, &error),
+               RUJ_INVALID_ARGUMENT, &error);
+        CHECK(verifier == NULL, "%s: stale verifier", name);
+
+        snprintf(name, sizeof name, "key_count = %s", length_names[i]);
+        misuse(name, ruj_verifier_new(PRODUCT, &good, lengths[i], &verifier, &error),
+               RUJ_KEY_COUNT, &error);
+
+        char buffer[RUJ_RANDOM_NONCE_SIZE];
+        memset(buffer, 'x', sizeof buffer);
+        snprintf(name, sizeof name, "random nonce size = %s", length_names[i]);
+        misuse(name, ruj_random_nonce(buffer, lengths[i], &error), RUJ_INVALID_ARGUMENT, &error);
+        CHECK(buffer[0] == 'x', "%s: the buffer was written", name);
+    }
     free(pem);
 }
 
@@ -367,6 +491,7 @@ int main(int argc, char **argv) {
     find_valid_token(argv[1]);
     test_forged_replayed_wrong_product();
     test_keys_and_arguments();
+    test_impossible_lengths();
     test_one_verifier_many_threads();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
