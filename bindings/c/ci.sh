@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI for the C ABI (ffi/): header drift, the C test under AddressSanitizer + UBSan, the C
+# CI for the C ABI (bindings/c/): header drift, the C test under AddressSanitizer + UBSan, the C
 # test again against a Rust side built with AddressSanitizer (nightly), the C start-up
 # example, the C++ test and RAII example under AddressSanitizer + UBSan, and Miri on the
 # crate's Rust tests when a nightly toolchain with Miri is present. The crate's Rust tests
@@ -8,10 +8,10 @@
 # The C and C++ tests print one line per misuse case on stdout,
 # "reliability: c-abi|c++<TAB>CASE<TAB>OUTCOME", for the README's reliability figure.
 #
-#   ffi/ci.sh                  everything CI runs
-#   ffi/ci.sh --valgrind       also the C test under valgrind (slow: minutes)
-#   ffi/ci.sh --skip-miri      all but Miri (which takes minutes on 2 cores)
-#   ffi/ci.sh --update-header  regenerate include/register_usage_jwt.h and stop
+#   bindings/c/ci.sh                  everything CI runs
+#   bindings/c/ci.sh --valgrind       also the C test under valgrind (slow: minutes)
+#   bindings/c/ci.sh --skip-miri      all but Miri (which takes minutes on 2 cores)
+#   bindings/c/ci.sh --update-header  regenerate include/register_usage_jwt.h and stop
 #
 # Needs: cargo, cc and c++ (gcc: -fsanitize=address), python3, valgrind (optional),
 # cbindgen (installed with `cargo install --locked` if missing), a nightly toolchain for
@@ -28,9 +28,9 @@ step() { echo; echo "== ffi: $* ($(( $(date +%s) - start ))s)"; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 CBINDGEN_VERSION=0.29.4
-HEADER=ffi/include/register_usage_jwt.h
+HEADER=bindings/c/include/register_usage_jwt.h
 generate_header() {
-    cbindgen --quiet --config ffi/cbindgen.toml --crate register-usage-jwt-ffi --output "$1" ffi
+    cbindgen --quiet --config bindings/c/cbindgen.toml --crate register-usage-jwt-ffi --output "$1" bindings/c
 }
 
 step "cbindgen $CBINDGEN_VERSION"
@@ -46,14 +46,14 @@ fi
 step "header drift: $HEADER must equal what cbindgen generates"
 generate_header "$OUT/register_usage_jwt.h"
 if ! diff -u "$HEADER" "$OUT/register_usage_jwt.h"; then
-    fail "$HEADER is stale: run ffi/ci.sh --update-header and commit it"
+    fail "$HEADER is stale: run bindings/c/ci.sh --update-header and commit it"
 fi
 
 step "build the static and shared libraries"
 cargo build -p register-usage-jwt-ffi
 LIB=$TARGET/debug
 LINK=(-lpthread -ldl -lm)
-python3 ffi/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json "$OUT/fixtures.txt"
+python3 bindings/c/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json "$OUT/fixtures.txt"
 C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iffi/include -Iffi/examples)
 CXX_FLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iffi/include -Iffi/examples/cpp)
 SANITIZE=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
@@ -61,7 +61,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 step "C test under AddressSanitizer + UBSan (static library)"
-cc "${C_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/c/test_register_usage_jwt.c \
+cc "${C_FLAGS[@]}" "${SANITIZE[@]}" bindings/c/tests/c/test_register_usage_jwt.c \
     "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_asan"
 "$OUT/test_asan" "$OUT/fixtures.txt" keys
 
@@ -78,7 +78,7 @@ else
     ASAN_TARGET=$TARGET/ffi-asan
     RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes" CARGO_TARGET_DIR=$ASAN_TARGET \
         cargo +nightly build -p register-usage-jwt-ffi --target x86_64-unknown-linux-gnu
-    cc "${C_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/c/test_register_usage_jwt.c \
+    cc "${C_FLAGS[@]}" "${SANITIZE[@]}" bindings/c/tests/c/test_register_usage_jwt.c \
         "$ASAN_TARGET/x86_64-unknown-linux-gnu/debug/libregister_usage_jwt_c.a" "${LINK[@]}" \
         -o "$OUT/test_rust_asan"
     # The reliability lines were printed by the run above; count them once.
@@ -89,7 +89,7 @@ step "C test under valgrind (shared library; only with --valgrind)"
 if [ "${1:-}" != "--valgrind" ]; then
     echo "SKIPPED: pass --valgrind (AddressSanitizer + UBSan above run the same test)"
 elif command -v valgrind >/dev/null 2>&1; then
-    cc "${C_FLAGS[@]}" ffi/tests/c/test_register_usage_jwt.c -L"$LIB" \
+    cc "${C_FLAGS[@]}" bindings/c/tests/c/test_register_usage_jwt.c -L"$LIB" \
         -Wl,-rpath,"$LIB" -lregister_usage_jwt_c "${LINK[@]}" -o "$OUT/test_shared"
     valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
         "$OUT/test_shared" "$OUT/fixtures.txt" keys | grep -v '^reliability: '
@@ -124,8 +124,8 @@ expect_run() {
 
 step "C start-up example"
 cc "${C_FLAGS[@]}" "${SANITIZE[@]}" -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY \
-    ffi/examples/startup.c "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/startup_demo"
-cc "${C_FLAGS[@]}" ffi/examples/startup.c "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" \
+    bindings/c/examples/startup.c "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/startup_demo"
+cc "${C_FLAGS[@]}" bindings/c/examples/startup.c "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" \
     -o "$OUT/startup_production"
 expect_run "C: entitled" 0 "entitled: starting" "$OUT/startup_demo" "$TOKEN" "$NONCE"
 expect_run "C: replayed token" 1 "nonce_mismatch" "$OUT/startup_demo" "$TOKEN" "another-nonce"
@@ -133,14 +133,14 @@ expect_run "C: forged token" 1 "malformed_token\|bad_signature" "$OUT/startup_de
 expect_run "C: unedited key placeholder" 1 "invalid_key" "$OUT/startup_production" "$TOKEN" "$NONCE"
 
 step "C++ test under AddressSanitizer + UBSan: moved-from objects, strings holding a NUL"
-c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" ffi/tests/cpp/test_register_usage_jwt.cpp \
+c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" bindings/c/tests/cpp/test_register_usage_jwt.cpp \
     "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_cpp"
 "$OUT/test_cpp" "$TOKEN" "$NONCE"
 
 step "C++ RAII example"
 c++ "${CXX_FLAGS[@]}" "${SANITIZE[@]}" -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY \
-    ffi/examples/cpp/startup.cpp "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/startup_cpp_demo"
-c++ "${CXX_FLAGS[@]}" ffi/examples/cpp/startup.cpp "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" \
+    bindings/c/examples/cpp/startup.cpp "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/startup_cpp_demo"
+c++ "${CXX_FLAGS[@]}" bindings/c/examples/cpp/startup.cpp "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" \
     -o "$OUT/startup_cpp_production"
 expect_run "C++: entitled" 0 "entitled: starting" "$OUT/startup_cpp_demo" "$TOKEN" "$NONCE"
 expect_run "C++: replayed token" 1 "nonce_mismatch" "$OUT/startup_cpp_demo" "$TOKEN" "another-nonce"

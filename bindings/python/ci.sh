@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# CI for the Python package (python/): build and install it the way a user does
-# (`pip install ./python`, which fetches maturin from PyPI into an isolated build
+# CI for the Python package (bindings/python/): build and install it the way a user does
+# (`pip install ./bindings/python`, which fetches maturin from PyPI into an isolated build
 # environment), then run the pytest suite against the installed wheel: the interop
 # fixtures, every rejection and configuration code, and the seller's flow with boto3's
 # `meteringmarketplace` client against `register-usage-jwt emulate`.
 #
-#   python/ci.sh
+#   bindings/python/ci.sh
 #
 # Needs: cargo, python3 with pip (pytest, boto3 and cryptography are installed if missing).
 set -euo pipefail
@@ -23,8 +23,8 @@ fi
 step "the emulator the seller's-flow tests call"
 cargo build -p register-usage-jwt-cli
 
-step "pip install ./python (maturin, abi3 wheel)"
-"$PYTHON" -m pip install --quiet --force-reinstall --no-deps ./python
+step "pip install ./bindings/python (maturin, abi3 wheel)"
+"$PYTHON" -m pip install --quiet --force-reinstall --no-deps ./bindings/python
 "$PYTHON" - <<'EOF'
 import pathlib, register_usage_jwt as m
 files = sorted(p.name for p in pathlib.Path(m.__file__).parent.iterdir())
@@ -34,6 +34,6 @@ assert any(name.endswith(".abi3.so") for name in files), "not an abi3 extension"
 EOF
 
 step "pytest"
-REGISTER_USAGE_E2E_REQUIRED=1 "$PYTHON" -m pytest -p no:cacheprovider python/tests
+REGISTER_USAGE_E2E_REQUIRED=1 "$PYTHON" -m pytest -p no:cacheprovider bindings/python/tests
 
 step "done"

@@ -2,7 +2,7 @@
  * DEMO ONLY: keys/test-only-rsa2048.pub.pem, one of register-usage-jwt's TEST keys. Its
  * private key is published in the repository, so anyone can mint tokens it accepts. The
  * examples include this file only when built with -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY
- * (ffi/ci.sh does, to run them); a real product compiles in the key AWS Marketplace gave it.
+ * (bindings/c/ci.sh does, to run them); a real product compiles in the key AWS Marketplace gave it.
  */
 #ifndef REGISTER_USAGE_DEMO_PRODUCT_KEY_H
 #define REGISTER_USAGE_DEMO_PRODUCT_KEY_H

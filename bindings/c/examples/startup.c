@@ -12,8 +12,8 @@
  *
  *     startup TOKEN NONCE
  *
- * Build: cc startup.c -I ffi/include libregister_usage_jwt_c.a -lpthread -ldl -lm
- * ffi/ci.sh builds it with -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY to run it on a
+ * Build: cc startup.c -I bindings/c/include libregister_usage_jwt_c.a -lpthread -ldl -lm
+ * bindings/c/ci.sh builds it with -DREGISTER_USAGE_DEMO_WITH_PUBLISHED_TEST_KEY to run it on a
  * test token; without that flag it uses PRODUCT_KEY_PEM below, which you replace.
  */
 #include <stdio.h>

@@ -4,7 +4,7 @@
 //! Runs under Miri (`cargo +nightly miri test -p register-usage-jwt-ffi`) except the tests
 //! marked `ignore` there: they verify RSA signatures, too slow for Miri's interpreter (key
 //! loading is not, so every path up to the signature check runs under Miri). The C test
-//! program (`ffi/tests/c/`) runs the verifying paths under AddressSanitizer.
+//! program (`bindings/c/tests/c/`) runs the verifying paths under AddressSanitizer.
 #![allow(
     unsafe_code,
     clippy::undocumented_unsafe_blocks,
@@ -23,9 +23,9 @@ use register_usage_jwt_c::*;
 
 const PRODUCT: &CStr = c"1fszvu527waovqeuhpkyx2b5d";
 const NONCE: &CStr = c"5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41";
-const KEY_3072: &str = include_str!("../../keys/test-only-rsa3072.pub.pem");
-const KEY_2048_DER: &[u8] = include_bytes!("../../keys/test-only-rsa2048.pub.der");
-const DEMO_TOKEN: &str = include_str!("../../tests/fixtures/demo-token.txt");
+const KEY_3072: &str = include_str!("../../../keys/test-only-rsa3072.pub.pem");
+const KEY_2048_DER: &[u8] = include_bytes!("../../../keys/test-only-rsa2048.pub.der");
+const DEMO_TOKEN: &str = include_str!("../../../tests/fixtures/demo-token.txt");
 
 /// A caller's `ruj_error`, pre-filled with garbage to show every field is written.
 fn garbage_error() -> ruj_error {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 KEYS = REPO / "keys"
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
 EMULATOR_BIN = Path(os.environ.get("REGISTER_USAGE_JWT_BIN", TARGET / "debug/register-usage-jwt"))

@@ -5,7 +5,7 @@
 //
 //     startup_cpp TOKEN NONCE
 //
-// Build: c++ -std=c++17 startup.cpp -I ffi/include -I ffi/examples/cpp
+// Build: c++ -std=c++17 startup.cpp -I bindings/c/include -I bindings/c/examples/cpp
 //            libregister_usage_jwt_c.a -lpthread -ldl -lm
 #include <cstdio>
 #include <cstdlib>

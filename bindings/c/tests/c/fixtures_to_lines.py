@@ -10,7 +10,7 @@ survives, `-` stands for null:
 The claim fields are `-` unless expect is `valid`; timestamps are Python float reprs, which
 C's strtod reads back to the same double.
 
-    python3 ffi/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json OUT
+    python3 bindings/c/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json OUT
 """
 
 import json

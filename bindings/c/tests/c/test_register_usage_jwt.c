@@ -3,7 +3,7 @@
  * `cryptography` and the openssl CLI) gets its expected verdict and claims; forged,
  * replayed and wrong-product tokens are refused with the right codes; NULLs, bad UTF-8 and
  * published test keys are refused; every length above PTRDIFF_MAX is refused with a status;
- * one verifier serves several threads. ffi/ci.sh builds it with
+ * one verifier serves several threads. bindings/c/ci.sh builds it with
  * -fsanitize=address,undefined, and runs it again against a Rust side built with
  * AddressSanitizer (and under valgrind with --valgrind).
  *
@@ -12,7 +12,7 @@
  *
  *   test_register_usage_jwt FIXTURE_LINES KEYS_DIR
  *
- * FIXTURE_LINES comes from ffi/tests/c/fixtures_to_lines.py. Prints one line per failure
+ * FIXTURE_LINES comes from bindings/c/tests/c/fixtures_to_lines.py. Prints one line per failure
  * and ends with "N passed, N failed"; exits non-zero on any failure.
  */
 #define _POSIX_C_SOURCE 200809L

@@ -1,12 +1,12 @@
-// The C++ wrapper (ffi/examples/cpp/register_usage_jwt.hpp) misused: moved-from objects,
-// strings holding a NUL, configuration mistakes. ffi/ci.sh builds it with
+// The C++ wrapper (bindings/c/examples/cpp/register_usage_jwt.hpp) misused: moved-from objects,
+// strings holding a NUL, configuration mistakes. bindings/c/ci.sh builds it with
 // -fsanitize=address,undefined: before the fix, reading a moved-from Registration built
 // std::string_view(nullptr), and a token or nonce holding a NUL was verified cut at it.
 //
 //     test_register_usage_jwt_cpp TOKEN NONCE
 //
 // TOKEN and NONCE are a valid fixture token for the demo product and test key
-// (ffi/examples/demo_product_key.h). Each misuse case prints one line on stdout,
+// (bindings/c/examples/demo_product_key.h). Each misuse case prints one line on stdout,
 // "reliability: c++<TAB>CASE<TAB>OUTCOME" (../c/reliability.h). Prints one line per failure
 // and ends with "N passed, N failed"; exits non-zero on any failure.
 #include <cstdio>
