@@ -18,7 +18,7 @@
 # the Rust side under AddressSanitizer (`rustup toolchain install nightly`; without it that
 # step fails, unless RUJ_FFI_SKIP_RUST_ASAN=1 says to skip it).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export CARGO_TERM_COLOR=never
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 OUT=$TARGET/ffi-ci
@@ -54,8 +54,8 @@ cargo build -p register-usage-jwt-ffi
 LIB=$TARGET/debug
 LINK=(-lpthread -ldl -lm)
 python3 bindings/c/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json "$OUT/fixtures.txt"
-C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iffi/include -Iffi/examples)
-CXX_FLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iffi/include -Iffi/examples/cpp)
+C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Ibindings/c/include -Ibindings/c/examples)
+CXX_FLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Ibindings/c/include -Ibindings/c/examples/cpp)
 SANITIZE=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

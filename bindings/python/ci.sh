@@ -9,7 +9,7 @@
 #
 # Needs: cargo, python3 with pip (pytest, boto3 and cryptography are installed if missing).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export CARGO_TERM_COLOR=never
 PYTHON=${PYTHON:-python3}
 start=$(date +%s)
