@@ -12,12 +12,8 @@ use spki::SubjectPublicKeyInfoRef;
 
 use crate::error::{ConfigError, KeyDefect, KnownKey};
 use crate::known_keys;
+use crate::limits::{MAX_KEY_BITS, MIN_KEY_BITS};
 use crate::pss::{self, PreparedModulus};
-
-/// The smallest modulus accepted, in bits.
-pub const MIN_KEY_BITS: usize = 2048;
-/// The largest modulus accepted, in bits. Real RegisterUsage keys are 3072 bits.
-pub const MAX_KEY_BITS: usize = 4096;
 
 const RSA_ENCRYPTION: ObjectIdentifier = pkcs1::ALGORITHM_OID;
 const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");

@@ -22,6 +22,7 @@ mod json;
 mod key;
 mod key_form;
 mod known_keys;
+mod limits;
 mod nonce;
 mod pss;
 mod registration;
@@ -34,16 +35,17 @@ pub mod fuzzing;
 
 pub use error::{
     Algorithm, ConfigError, Error, Expected, HeaderParameter, JsonDefect, JsonType, KeyDefect,
-    KeyVersions, KnownKey, MAX_KEY_VERSIONS, Member, NonceDefect, ProductCodeDefect, Segment,
-    SignatureDefect, Step, TokenDefect,
+    KeyVersions, KnownKey, Member, NonceDefect, ProductCodeDefect, Segment, SignatureDefect, Step,
+    TokenDefect,
 };
 pub use header::MAX_PRE_SIGNATURE_HEADER_LEN;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
-pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
+pub use key::{EmbeddedKey, KeyPolicy, PublicKey};
 pub use key_form::{
     Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,
     decode_key,
 };
+pub use limits::{MAX_KEY_BITS, MAX_KEY_VERSIONS, MIN_KEY_BITS};
 #[cfg(feature = "getrandom")]
 pub use nonce::RandomNonce;
 pub use nonce::{AsNonce, Nonce};

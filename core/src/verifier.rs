@@ -3,8 +3,9 @@
 use alloc::vec::Vec;
 
 use crate::claims::Claims;
-use crate::error::{ConfigError, Error, KeyVersions, MAX_KEY_VERSIONS, ProductCodeDefect};
+use crate::error::{ConfigError, Error, KeyVersions, ProductCodeDefect};
 use crate::key::PublicKey;
+use crate::limits::MAX_KEY_VERSIONS;
 use crate::nonce::AsNonce;
 use crate::registration::{MAX_PRODUCT_CODE_LEN, Registration};
 use crate::token::{MAX_DECODED_LEN, UntrustedToken};
