@@ -16,6 +16,9 @@ pub const MAX_TOKEN_LEN: usize = 8192;
 /// four characters into at most three bytes, and the dots are not decoded.
 pub(crate) const MAX_DECODED_LEN: usize = MAX_TOKEN_LEN / 4 * 3;
 
+// The JSON reader's room for decoded member names holds any decoded segment.
+const _: () = assert!(crate::json::NAME_BYTES >= MAX_DECODED_LEN);
+
 /// A token checked for size and shape and decoded, and nothing more: none of it is trusted.
 ///
 /// Its segments are private. Before the signature, only the short-header check
