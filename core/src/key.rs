@@ -13,7 +13,7 @@ use spki::SubjectPublicKeyInfoRef;
 use crate::error::{ConfigError, KeyDefect, KnownKey};
 use crate::known_keys;
 use crate::limits::{MAX_KEY_BITS, MIN_KEY_BITS};
-use crate::pss::{self, PreparedModulus};
+use crate::rsa::{self as pss, PreparedModulus};
 
 const RSA_ENCRYPTION: ObjectIdentifier = pkcs1::ALGORITHM_OID;
 const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");

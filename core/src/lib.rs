@@ -24,8 +24,8 @@ mod key_form;
 mod known_keys;
 mod limits;
 mod nonce;
-mod pss;
 mod registration;
+mod rsa;
 mod token;
 mod verifier;
 
