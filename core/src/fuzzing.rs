@@ -36,5 +36,5 @@ pub fn verify_pss(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureDefect> {
-    key.verify_ps256(message, signature)
+    key.rsa().verify_ps256(message, signature)
 }

@@ -82,7 +82,8 @@ impl<'a> UntrustedToken<'a> {
     /// Step 5: the PS256 signature under `key`, over the signing input exactly as received.
     /// The only way to a [`VerifiedToken`].
     pub(crate) fn verify(self, key: &PublicKey) -> Result<VerifiedToken<'a>, Error> {
-        key.verify_ps256(self.signing_input, self.signature)
+        key.rsa()
+            .verify_ps256(self.signing_input, self.signature)
             .map_err(|defect| Error::BadSignature { defect })?;
         Ok(VerifiedToken {
             header: self.header,
