@@ -15,7 +15,7 @@ pub use crate::token::{UntrustedToken, VerifiedToken};
 /// # Errors
 /// As the header step of [`Verifier::verify`](crate::Verifier::verify).
 pub fn check_header(header: &[u8]) -> Result<(), Error> {
-    crate::header::check(header)
+    crate::check_header_unverified(header)
 }
 
 /// Parses decoded claims bytes and reports whether they are well formed.
@@ -23,7 +23,7 @@ pub fn check_header(header: &[u8]) -> Result<(), Error> {
 /// # Errors
 /// [`Error::MalformedClaims`].
 pub fn parse_claims(payload: &[u8]) -> Result<(), Error> {
-    crate::claims::judge_unsigned(payload)
+    crate::check_claims_unverified(payload)
 }
 
 /// The crate's own PS256 check of `signature` over `message` under `key`: the same function

@@ -27,6 +27,7 @@ mod nonce;
 mod registration;
 mod rsa;
 mod token;
+mod unverified;
 mod verifier;
 
 #[cfg(feature = "fuzzing")]
@@ -54,4 +55,7 @@ pub use registration::{
     Registration, TimeClaim, Timestamp,
 };
 pub use token::MAX_TOKEN_LEN;
+pub use unverified::{
+    UnverifiedView, check_claims_unverified, check_header_unverified, inspect_unverified,
+};
 pub use verifier::Verifier;

@@ -79,6 +79,19 @@ impl<'a> UntrustedToken<'a> {
         }
     }
 
+    /// What can be judged of the token without its key, for [`inspect_unverified`]: the header
+    /// check, the claims parse (its verdict only) and the signature's length. Never a
+    /// security decision.
+    ///
+    /// [`inspect_unverified`]: crate::inspect_unverified
+    pub(crate) fn judge_unsigned(&self) -> (Result<(), Error>, Result<(), Error>, usize) {
+        (
+            header::check(self.header),
+            crate::claims::judge_unsigned(self.payload),
+            self.signature.len(),
+        )
+    }
+
     /// Step 5: the PS256 signature under `key`, over the signing input exactly as received.
     /// The only way to a [`VerifiedToken`].
     pub(crate) fn verify(self, key: &PublicKey) -> Result<VerifiedToken<'a>, Error> {
