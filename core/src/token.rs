@@ -79,17 +79,13 @@ impl<'a> UntrustedToken<'a> {
         }
     }
 
-    /// What can be judged of the token without its key, for [`inspect_unverified`]: the header
-    /// check, the claims parse (its verdict only) and the signature's length. Never a
-    /// security decision.
+    /// The decoded header and payload, unsigned, and the signature's length: for
+    /// [`inspect_unverified`], which only judges them and never makes a security decision.
+    /// Claims are not made from these bytes: `Claims::parse` takes a [`VerifiedToken`].
     ///
     /// [`inspect_unverified`]: crate::inspect_unverified
-    pub(crate) fn judge_unsigned(&self) -> (Result<(), Error>, Result<(), Error>, usize) {
-        (
-            header::check(self.header),
-            crate::claims::judge_unsigned(self.payload),
-            self.signature.len(),
-        )
+    pub(crate) fn unsigned_parts(&self) -> (&'a [u8], &'a [u8], usize) {
+        (self.header, self.payload, self.signature.len())
     }
 
     /// Step 5: the PS256 signature under `key`, over the signing input exactly as received.

@@ -39,10 +39,10 @@ use crate::token::{MAX_DECODED_LEN, UntrustedToken};
 pub fn inspect_unverified(token: impl AsRef<[u8]>) -> Result<UnverifiedView, Error> {
     let mut buffer = [0u8; MAX_DECODED_LEN];
     let token = UntrustedToken::decode(token.as_ref(), &mut buffer)?;
-    let (header, claims, signature_len) = token.judge_unsigned();
+    let (header, payload, signature_len) = token.unsigned_parts();
     Ok(UnverifiedView {
-        header,
-        claims,
+        header: check_header_unverified(header),
+        claims: check_claims_unverified(payload),
         signature_len,
     })
 }
