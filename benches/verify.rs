@@ -8,7 +8,7 @@
 //!   crate's internals are private: base64ct decode of the three segments, SHA-256 of the
 //!   signing input, MGF1 + final hash of EMSA-PSS, and the RSA public operation
 //!   `s^65537 mod n` with crypto-bigint for reference (`FixedMontyForm` square-and-multiply,
-//!   which `src/pss.rs` used before its own Montgomery module, crypto-bigint `pow_vartime`,
+//!   which `core/src/rsa/` used before its own Montgomery module, crypto-bigint `pow_vartime`,
 //!   and rsa 0.10's whole `pss::VerifyingKey<Sha256>::verify`), and the crate's own header
 //!   check, claims parse and PSS check (its own arithmetic) through its `fuzzing` entry
 //!   points.
@@ -191,7 +191,7 @@ fn rejections(c: &mut Criterion) {
     group.finish();
 }
 
-/// The public operation as `src/pss.rs` does it: left-to-right square-and-multiply.
+/// The public operation as `core/src/rsa/mod.rs` does it: left-to-right square-and-multiply.
 fn square_and_multiply<const L: usize>(
     params: &FixedMontyParams<L>,
     s: &Uint<L>,

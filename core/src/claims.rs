@@ -9,6 +9,15 @@
 use crate::error::{Error, Expected, JsonDefect, Member};
 use crate::json::{JsonStr, NAME_BYTES, ObjectReader, Value};
 use crate::registration::{RawClaim, TimeClaim, Timestamp};
+use crate::token::VerifiedToken;
+
+/// Judges a decoded payload as claims without trusting it: the parse of [`Claims::parse`],
+/// of which only the verdict comes out, never a value.
+pub(crate) fn judge_unsigned(payload: &[u8]) -> Result<(), Error> {
+    Claims::parse_json(payload)
+        .map(|_| ())
+        .map_err(|defect| Error::MalformedClaims { defect })
+}
 
 /// The claims this crate reads, each with its accepted spellings. This table is the only
 /// place that names them; [`Member::name`] gives the documented spelling for errors.
@@ -28,7 +37,7 @@ const CLAIMS: [(Member, &[&str]); 5] = [
 
 /// The claims of a token whose signature has verified.
 #[derive(Debug)]
-pub(crate) struct Claims<'a> {
+pub struct Claims<'a> {
     pub(crate) product_code: JsonStr<'a>,
     pub(crate) key_version: u32,
     /// `None` when absent or `null`.
@@ -40,9 +49,13 @@ pub(crate) struct Claims<'a> {
 }
 
 impl<'a> Claims<'a> {
-    /// Parses the decoded payload. Unknown members are validated and ignored.
-    pub(crate) fn parse(payload: &'a [u8]) -> Result<Self, Error> {
-        Self::parse_json(payload).map_err(|defect| Error::MalformedClaims { defect })
+    /// Parses the payload of a token whose signature has verified: claims are read from
+    /// nothing else. Unknown members are validated and ignored.
+    ///
+    /// # Errors
+    /// [`Error::MalformedClaims`].
+    pub fn parse(token: &VerifiedToken<'a>) -> Result<Self, Error> {
+        Self::parse_json(token.payload()).map_err(|defect| Error::MalformedClaims { defect })
     }
 
     fn parse_json(payload: &'a [u8]) -> Result<Self, JsonDefect> {

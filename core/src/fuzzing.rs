@@ -5,12 +5,17 @@
 use crate::error::{Error, SignatureDefect};
 use crate::key::PublicKey;
 
+/// The token states and the claims, so that the compile-fail tests can show that claims are
+/// parsed only from a [`VerifiedToken`].
+pub use crate::claims::Claims;
+pub use crate::token::{UntrustedToken, VerifiedToken};
+
 /// Runs the header check on decoded header bytes.
 ///
 /// # Errors
 /// As the header step of [`Verifier::verify`](crate::Verifier::verify).
 pub fn check_header(header: &[u8]) -> Result<(), Error> {
-    crate::header::check(header)
+    crate::check_header_unverified(header)
 }
 
 /// Parses decoded claims bytes and reports whether they are well formed.
@@ -18,7 +23,7 @@ pub fn check_header(header: &[u8]) -> Result<(), Error> {
 /// # Errors
 /// [`Error::MalformedClaims`].
 pub fn parse_claims(payload: &[u8]) -> Result<(), Error> {
-    crate::claims::Claims::parse(payload).map(|_| ())
+    crate::check_claims_unverified(payload)
 }
 
 /// The crate's own PS256 check of `signature` over `message` under `key`: the same function
@@ -31,5 +36,5 @@ pub fn verify_pss(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureDefect> {
-    key.verify_ps256(message, signature)
+    key.rsa().verify_ps256(message, signature)
 }

@@ -31,9 +31,11 @@ pub const MAX_JSON_DEPTH: usize = 64;
 use MAX_JSON_DEPTH as MAX_DEPTH;
 
 /// Room for the decoded names of escaped members: unescaping never lengthens a name, so
-/// the names of one object never need more than the decoded token holds. The caller owns
-/// the buffer, so the reader itself stays small enough to move around on the stack.
-pub(crate) const NAME_BYTES: usize = crate::token::MAX_DECODED_LEN;
+/// the names of one object never need more than its text, and 6 KiB holds every decoded
+/// segment of a token within [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN) (`token.rs` asserts it
+/// at compile time). The caller owns the buffer, so the reader itself stays small enough to
+/// move around on the stack.
+pub(crate) const NAME_BYTES: usize = 6144;
 
 /// A JSON string as it appears in the input, between its quotes, already validated:
 /// every escape is well formed and every surrogate is paired.

@@ -12,12 +12,8 @@ use spki::SubjectPublicKeyInfoRef;
 
 use crate::error::{ConfigError, KeyDefect, KnownKey};
 use crate::known_keys;
-use crate::pss::{self, PreparedModulus};
-
-/// The smallest modulus accepted, in bits.
-pub const MIN_KEY_BITS: usize = 2048;
-/// The largest modulus accepted, in bits. Real RegisterUsage keys are 3072 bits.
-pub const MAX_KEY_BITS: usize = 4096;
+use crate::limits::{MAX_KEY_BITS, MIN_KEY_BITS};
+use crate::rsa::PreparedKey;
 
 const RSA_ENCRYPTION: ObjectIdentifier = pkcs1::ALGORITHM_OID;
 const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -117,17 +113,15 @@ impl EmbeddedKey {
 /// ```
 #[derive(Clone)]
 pub struct PublicKey {
-    modulus: PreparedModulus,
-    modulus_bits: usize,
-    exponent: u64,
+    rsa: PreparedKey,
     fingerprint: [u8; 32],
 }
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PublicKey")
-            .field("bits", &self.modulus_bits)
-            .field("exponent", &self.exponent)
+            .field("bits", &self.rsa.bits())
+            .field("exponent", &self.rsa.exponent())
             .field("fingerprint", &Fingerprint(&self.fingerprint))
             .finish()
     }
@@ -307,7 +301,7 @@ impl PublicKey {
     /// # Ok::<(), register_usage_jwt::ConfigError>(())
     /// ```
     pub fn bits(&self) -> usize {
-        self.modulus_bits
+        self.rsa.bits()
     }
 
     /// The signature length in bytes: `ceil(bits / 8)`. A token's signature of any other
@@ -324,7 +318,7 @@ impl PublicKey {
     /// # Ok::<(), register_usage_jwt::ConfigError>(())
     /// ```
     pub fn signature_len(&self) -> usize {
-        self.modulus_bits.div_ceil(8)
+        self.rsa.signature_len()
     }
 
     /// The SHA-256 of the modulus (big-endian, no leading zeros): the same for every
@@ -345,28 +339,9 @@ impl PublicKey {
         self.fingerprint
     }
 
-    /// The whole PS256 check of `signature` over `signing_input`: its length against the
-    /// modulus, SHA-256 of the input, then RSASSA-PSS (MGF1-SHA-256, 32-byte salt). The
-    /// verifier and the fuzzing entry points both call this, so there is one PS256 check.
-    pub(crate) fn verify_ps256(
-        &self,
-        signing_input: &[u8],
-        signature: &[u8],
-    ) -> Result<(), crate::error::SignatureDefect> {
-        if signature.len() != self.signature_len() {
-            return Err(crate::error::SignatureDefect::Length {
-                found: signature.len(),
-                expected: self.signature_len(),
-            });
-        }
-        let message_hash: [u8; 32] = Sha256::digest(signing_input).into();
-        pss::verify(
-            &self.modulus,
-            self.modulus_bits,
-            self.exponent,
-            &message_hash,
-            signature,
-        )
+    /// The prepared RSA key, whose PS256 check the signature step runs.
+    pub(crate) fn rsa(&self) -> &PreparedKey {
+        &self.rsa
     }
 
     fn from_spki(der: &[u8], policy: KeyPolicy) -> Result<Self, ConfigError> {
@@ -428,13 +403,8 @@ impl PublicKey {
             return Err(invalid(KeyDefect::Modulus));
         }
         // Fails only for an even, empty or oversized modulus, all refused above.
-        let modulus = PreparedModulus::new(modulus).ok_or(ConfigError::Internal)?;
-        Ok(Self {
-            modulus,
-            modulus_bits,
-            exponent,
-            fingerprint,
-        })
+        let rsa = PreparedKey::new(modulus, modulus_bits, exponent).ok_or(ConfigError::Internal)?;
+        Ok(Self { rsa, fingerprint })
     }
 }
 

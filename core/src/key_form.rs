@@ -29,8 +29,7 @@ const MAX_BASE64_LEN: usize = MAX_KEY_DER_LEN.div_ceil(3) * 4;
 const PREFIX_DER_LEN: usize = 48;
 
 /// The base64 characters that hold exactly [`PREFIX_DER_LEN`] bytes, without padding:
-/// 48 / 3 * 4, written out (a unit test checks it) because mutants of that arithmetic (a
-/// prefix of 15 bytes, or a buffer larger than needed) change nothing real key text shows.
+/// 48 / 3 * 4, written out (a unit test checks it).
 const PREFIX_BASE64_LEN: usize = 64;
 
 const BEGIN: &[u8] = b"-----BEGIN ";

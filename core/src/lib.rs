@@ -22,10 +22,12 @@ mod json;
 mod key;
 mod key_form;
 mod known_keys;
+mod limits;
 mod nonce;
-mod pss;
 mod registration;
+mod rsa;
 mod token;
+mod unverified;
 mod verifier;
 
 #[cfg(feature = "fuzzing")]
@@ -34,16 +36,17 @@ pub mod fuzzing;
 
 pub use error::{
     Algorithm, ConfigError, Error, Expected, HeaderParameter, JsonDefect, JsonType, KeyDefect,
-    KeyVersions, KnownKey, MAX_KEY_VERSIONS, Member, NonceDefect, ProductCodeDefect, Segment,
-    SignatureDefect, Step, TokenDefect,
+    KeyVersions, KnownKey, Member, NonceDefect, ProductCodeDefect, Segment, SignatureDefect, Step,
+    TokenDefect,
 };
 pub use header::MAX_PRE_SIGNATURE_HEADER_LEN;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
-pub use key::{EmbeddedKey, KeyPolicy, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey};
+pub use key::{EmbeddedKey, KeyPolicy, PublicKey};
 pub use key_form::{
     Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,
     decode_key,
 };
+pub use limits::{MAX_KEY_BITS, MAX_KEY_VERSIONS, MIN_KEY_BITS};
 #[cfg(feature = "getrandom")]
 pub use nonce::RandomNonce;
 pub use nonce::{AsNonce, Nonce};
@@ -52,4 +55,7 @@ pub use registration::{
     Registration, TimeClaim, Timestamp,
 };
 pub use token::MAX_TOKEN_LEN;
+pub use unverified::{
+    UnverifiedView, check_claims_unverified, check_header_unverified, inspect_unverified,
+};
 pub use verifier::Verifier;

@@ -4,6 +4,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::{Error, Segment, TokenDefect};
+use crate::header::{self, MAX_PRE_SIGNATURE_HEADER_LEN};
+use crate::key::PublicKey;
 
 /// The longest token accepted, in bytes. The largest legitimate RegisterUsage token (a
 /// 4096-bit key, a 255-character product code and a 255-character nonce of 4-byte
@@ -14,20 +16,27 @@ pub const MAX_TOKEN_LEN: usize = 8192;
 /// four characters into at most three bytes, and the dots are not decoded.
 pub(crate) const MAX_DECODED_LEN: usize = MAX_TOKEN_LEN / 4 * 3;
 
-/// A token split into its segments and decoded into a caller-provided buffer.
-pub(crate) struct DecodedToken<'t, 'b> {
+// The JSON reader's room for decoded member names holds any decoded segment.
+const _: () = assert!(crate::json::NAME_BYTES >= MAX_DECODED_LEN);
+
+/// A token checked for size and shape and decoded, and nothing more: none of it is trusted.
+///
+/// Its segments are private. Before the signature, only the short-header check
+/// (`refuse_short_header`) reads any of it; the payload is readable only from the
+/// [`VerifiedToken`] that `verify` returns once the PS256 signature holds.
+pub struct UntrustedToken<'a> {
     /// `BASE64URL(header) '.' BASE64URL(payload)`, exactly as received: what was signed.
-    pub(crate) signing_input: &'t [u8],
-    pub(crate) header: &'b [u8],
-    pub(crate) payload: &'b [u8],
-    pub(crate) signature: &'b [u8],
+    signing_input: &'a [u8],
+    header: &'a [u8],
+    payload: &'a [u8],
+    signature: &'a [u8],
 }
 
-impl<'t, 'b> DecodedToken<'t, 'b> {
+impl<'a> UntrustedToken<'a> {
     /// Checks the size and shape of `token` and decodes its three segments into `buffer`.
     pub(crate) fn decode(
-        token: &'t [u8],
-        buffer: &'b mut [u8; MAX_DECODED_LEN],
+        token: &'a [u8],
+        buffer: &'a mut [u8; MAX_DECODED_LEN],
     ) -> Result<Self, Error> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(Error::TokenTooLarge {
@@ -56,6 +65,58 @@ impl<'t, 'b> DecodedToken<'t, 'b> {
             payload,
             signature,
         })
+    }
+
+    /// Step 3 before any RSA work: a header of at most [`MAX_PRE_SIGNATURE_HEADER_LEN`]
+    /// bytes is checked now, so that a refusal names the member at fault (an algorithm AWS
+    /// might change to, say). A longer header is left for [`VerifiedToken::check_header`],
+    /// so that no long crafted JSON is read unsigned.
+    pub(crate) fn refuse_short_header(&self) -> Result<(), Error> {
+        if self.header.len() <= MAX_PRE_SIGNATURE_HEADER_LEN {
+            header::check(self.header)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The decoded header and payload, unsigned, and the signature's length: for
+    /// [`inspect_unverified`], which only judges them and never makes a security decision.
+    /// Claims are not made from these bytes: `Claims::parse` takes a [`VerifiedToken`].
+    ///
+    /// [`inspect_unverified`]: crate::inspect_unverified
+    pub(crate) fn unsigned_parts(&self) -> (&'a [u8], &'a [u8], usize) {
+        (self.header, self.payload, self.signature.len())
+    }
+
+    /// Step 5: the PS256 signature under `key`, over the signing input exactly as received.
+    /// The only way to a [`VerifiedToken`].
+    pub(crate) fn verify(self, key: &PublicKey) -> Result<VerifiedToken<'a>, Error> {
+        key.rsa()
+            .verify_ps256(self.signing_input, self.signature)
+            .map_err(|defect| Error::BadSignature { defect })?;
+        Ok(VerifiedToken {
+            header: self.header,
+            payload: self.payload,
+        })
+    }
+}
+
+/// A token whose PS256 signature has verified: made only by `UntrustedToken::verify`, the PS256 check.
+pub struct VerifiedToken<'a> {
+    header: &'a [u8],
+    payload: &'a [u8],
+}
+
+impl<'a> VerifiedToken<'a> {
+    /// Step 3 for every header, now that it is known to be signed (a short one was already
+    /// checked before the signature, with the same result).
+    pub(crate) fn check_header(&self) -> Result<(), Error> {
+        header::check(self.header)
+    }
+
+    /// The signed payload.
+    pub(crate) fn payload(&self) -> &'a [u8] {
+        self.payload
     }
 }
 
@@ -115,7 +176,7 @@ mod tests {
 
     fn decode(token: &[u8]) -> Result<(), Error> {
         let mut buffer = [0u8; MAX_DECODED_LEN];
-        DecodedToken::decode(token, &mut buffer).map(|_| ())
+        UntrustedToken::decode(token, &mut buffer).map(|_| ())
     }
 
     /// Bytes that are not UTF-8 take the byte-wise split, and are counted the same way.

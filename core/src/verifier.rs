@@ -3,12 +3,12 @@
 use alloc::vec::Vec;
 
 use crate::claims::Claims;
-use crate::error::{ConfigError, Error, KeyVersions, MAX_KEY_VERSIONS, ProductCodeDefect};
-use crate::header::{self, MAX_PRE_SIGNATURE_HEADER_LEN};
+use crate::error::{ConfigError, Error, KeyVersions, ProductCodeDefect};
 use crate::key::PublicKey;
+use crate::limits::MAX_KEY_VERSIONS;
 use crate::nonce::AsNonce;
 use crate::registration::{MAX_PRODUCT_CODE_LEN, Registration};
-use crate::token::{DecodedToken, MAX_DECODED_LEN};
+use crate::token::{MAX_DECODED_LEN, UntrustedToken};
 
 /// Checks a product code against the pattern and length RegisterUsage documents:
 /// 1 to 255 characters of `[-a-zA-Z0-9/=:_.@]`.
@@ -244,26 +244,18 @@ impl Verifier {
     ) -> Result<Registration, Error> {
         // Steps 1 and 2: size, then shape; all three segments decode into this buffer.
         let mut buffer = [0u8; MAX_DECODED_LEN];
-        let token = DecodedToken::decode(token, &mut buffer)?;
-        // Step 3: the header names PS256 and nothing we refuse. A short header is checked now,
-        // so that a refusal names the member at fault before any RSA work; a longer one only
-        // once it is known to be signed (below), so that no crafted JSON is read unsigned.
-        let header_checked_first = token.header.len() <= MAX_PRE_SIGNATURE_HEADER_LEN;
-        if header_checked_first {
-            header::check(token.header)?;
-        }
+        let token = UntrustedToken::decode(token, &mut buffer)?;
+        // Step 3, when the header is short: it names PS256 and nothing we refuse.
+        token.refuse_short_header()?;
         // Step 4: the key is the one for the version the caller sent, never one the token names.
         let key = self.key(key_version)?;
-        // Step 5: the signature, over the signing input exactly as received. Nothing in the
-        // header chooses the algorithm or the key, so the signature is checked the same way
-        // whether or not the header has been read.
-        key.verify_ps256(token.signing_input, token.signature)
-            .map_err(|defect| Error::BadSignature { defect })?;
-        if !header_checked_first {
-            header::check(token.header)?;
-        }
+        // Step 5: the signature. Nothing in the header chooses the algorithm or the key, so
+        // the signature is checked the same way whether or not the header has been read.
+        let token = token.verify(key)?;
+        // Step 3 for any header, now that it is signed.
+        token.check_header()?;
         // Step 6: only now is the payload read.
-        let claims = Claims::parse(token.payload)?;
+        let claims = Claims::parse(&token)?;
         // Step 7: the claims echo the request.
         self.check_claims(&claims, key_version, expected_nonce)?;
         // Step 8: the registration, built from values already known to be equal.

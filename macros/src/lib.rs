@@ -7,6 +7,7 @@
 //! run time. Your binary then carries the key's DER and cannot start with a wrong key file.
 //!
 //! ```
+//! # extern crate register_usage_jwt_core as register_usage_jwt;
 //! use register_usage_jwt::{EmbeddedKey, Nonce, PublicKey, Verifier};
 //! use register_usage_jwt_macros::embed_product_key;
 //!
@@ -47,8 +48,10 @@
 //! * The path is one string literal, relative to `CARGO_MANIFEST_DIR` (the directory of
 //!   the Cargo.toml of the crate that invokes the macro), or absolute.
 //! * PEM (`BEGIN PUBLIC KEY` or `BEGIN RSA PUBLIC KEY`) exactly as AWS Marketplace gave it,
-//!   or DER (SubjectPublicKeyInfo or PKCS#1). The file is read as DER if its name ends in
-//!   `.der` or its first byte is `0x30` (an ASN.1 SEQUENCE), and as PEM otherwise.
+//!   or DER (SubjectPublicKeyInfo or PKCS#1), or any other form
+//!   [`decode_key`](register_usage_jwt_core::decode_key) reads (PEM of any line width or with
+//!   escaped line breaks, base64 or base64url DER). The form is read from the content; the
+//!   file's name does not matter.
 //! * Cargo rebuilds your crate when the file changes.
 //!
 //! # Errors are build errors
@@ -67,8 +70,8 @@
 //! [`embed_test_key!`] also accepts this crate's own published test keys. It is for tests
 //! and demos **only**; see its documentation.
 //!
-//! [`PublicKey::from_pem`]: register_usage_jwt::PublicKey::from_pem
-//! [`ConfigError::code`]: register_usage_jwt::ConfigError::code
+//! [`PublicKey::from_pem`]: register_usage_jwt_core::PublicKey::from_pem
+//! [`ConfigError::code`]: register_usage_jwt_core::ConfigError::code
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -76,12 +79,13 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
-use register_usage_jwt::{ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey};
+use register_usage_jwt_core::{ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey};
 
 /// Embeds the product key in the file at the given path, checked at compile time; expands
 /// to a `const` expression of type [`EmbeddedKey`].
 ///
 /// ```
+/// # extern crate register_usage_jwt_core as register_usage_jwt;
 /// # use register_usage_jwt::{EmbeddedKey, PublicKey};
 /// const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt_macros::embed_product_key!(
 ///     "tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
@@ -98,6 +102,7 @@ use register_usage_jwt::{ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey}
 /// fail the build:
 ///
 /// ```compile_fail
+/// # extern crate register_usage_jwt_core as register_usage_jwt;
 /// # use register_usage_jwt::EmbeddedKey;
 /// // One of register-usage-jwt's own test keys: its private half is published.
 /// const KEY: EmbeddedKey =
@@ -107,8 +112,8 @@ use register_usage_jwt::{ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey}
 ///
 /// See the [crate documentation](crate) for the path and file format.
 ///
-/// [`EmbeddedKey`]: register_usage_jwt::EmbeddedKey
-/// [`KeyPolicy::Production`]: register_usage_jwt::KeyPolicy::Production
+/// [`EmbeddedKey`]: register_usage_jwt_core::EmbeddedKey
+/// [`KeyPolicy::Production`]: register_usage_jwt_core::KeyPolicy::Production
 #[proc_macro]
 pub fn embed_product_key(input: TokenStream) -> TokenStream {
     expand(input, Mode::Product)
@@ -127,6 +132,7 @@ pub fn embed_product_key(input: TokenStream) -> TokenStream {
 /// with [`KeyPolicy::DangerouslyAllowPublishedTestKeys`]:
 ///
 /// ```
+/// # extern crate register_usage_jwt_core as register_usage_jwt;
 /// use register_usage_jwt::{KeyPolicy, PublicKey};
 ///
 /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
@@ -143,9 +149,9 @@ pub fn embed_product_key(input: TokenStream) -> TokenStream {
 /// # }
 /// ```
 ///
-/// [`EmbeddedKey`]: register_usage_jwt::EmbeddedKey
-/// [`PublicKey::from_embedded`]: register_usage_jwt::PublicKey::from_embedded
-/// [`KeyPolicy::DangerouslyAllowPublishedTestKeys`]: register_usage_jwt::KeyPolicy::DangerouslyAllowPublishedTestKeys
+/// [`EmbeddedKey`]: register_usage_jwt_core::EmbeddedKey
+/// [`PublicKey::from_embedded`]: register_usage_jwt_core::PublicKey::from_embedded
+/// [`KeyPolicy::DangerouslyAllowPublishedTestKeys`]: register_usage_jwt_core::KeyPolicy::DangerouslyAllowPublishedTestKeys
 #[proc_macro]
 pub fn embed_test_key(input: TokenStream) -> TokenStream {
     expand(input, Mode::PublishedTestKeysAllowed)
@@ -330,7 +336,7 @@ fn checked_der(bytes: &[u8], policy: KeyPolicy) -> Result<Vec<u8>, ConfigError> 
     // The library's one function decides the form (PEM of any width, escaped PEM, base64 or
     // binary DER), so the macro, `PublicKey::from_pem` and the CLI never disagree.
     let decoded =
-        register_usage_jwt::decode_key(bytes).map_err(|defect| ConfigError::InvalidKey {
+        register_usage_jwt_core::decode_key(bytes).map_err(|defect| ConfigError::InvalidKey {
             defect: KeyDefect::Form { defect },
         })?;
     let der = decoded.der().to_vec();

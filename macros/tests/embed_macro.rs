@@ -1,5 +1,9 @@
 //! The macros embed exactly the checked key, in `const` context, and the result loads.
 
+// The standalone macros expand to `::register_usage_jwt`, the facade that re-exports the
+// core; this crate has the core alone, under its own name.
+extern crate register_usage_jwt_core as register_usage_jwt;
+
 use register_usage_jwt::{EmbeddedKey, KeyPolicy, Nonce, PublicKey, Verifier};
 use register_usage_jwt_macros::{embed_product_key, embed_test_key};
 

@@ -9,8 +9,7 @@
 //!
 //! RSA signing is slow in a debug build, so a pool of signatures is made once per key size
 //! (`OnceLock`) and proptest mutates them; only a few cases sign fresh random messages.
-//! Needs the `fuzzing` feature: `cargo test --features fuzzing --test differential` (without
-//! it this file compiles to nothing, so a plain `cargo test` still builds).
+//! The `fuzzing` entry points come from the core's feature, which test-support switches on.
 
 use std::convert::Infallible;
 use std::sync::OnceLock;

@@ -4,10 +4,9 @@
 //!
 //! It mints tokens with the private TEST ONLY keys in `keys/` and calls the `fuzzing`
 //! entry points, through the unpublished `register-usage-jwt-test-support` crate, which
-//! switches the `fuzzing` feature on. A packaged `.crate` ships neither the private keys nor
-//! that crate, nor this suite; its other tests (`interop`, `allocations`, unit tests and
-//! doctests) run from the package (`scripts/package-check.sh`).
-#![cfg(feature = "fuzzing")]
+//! switches the core's `fuzzing` feature on. A packaged `.crate` ships neither the private
+//! keys nor that crate, nor this suite; its other tests (`interop`, `allocations`, unit tests
+//! and doctests) run from the package (`scripts/package-check.sh`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

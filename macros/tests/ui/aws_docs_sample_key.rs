@@ -1,4 +1,4 @@
-use register_usage_jwt::EmbeddedKey;
+use register_usage_jwt_core::EmbeddedKey;
 
 // The key printed in AWS's Java example under "Replace with your public key".
 const PRODUCT_KEY_V1: EmbeddedKey =

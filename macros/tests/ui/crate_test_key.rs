@@ -1,4 +1,4 @@
-use register_usage_jwt::EmbeddedKey;
+use register_usage_jwt_core::EmbeddedKey;
 
 // One of register-usage-jwt's own test keys: its private half is published.
 const PRODUCT_KEY_V1: EmbeddedKey =

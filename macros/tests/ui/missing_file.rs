@@ -1,4 +1,4 @@
-use register_usage_jwt::EmbeddedKey;
+use register_usage_jwt_core::EmbeddedKey;
 
 const PRODUCT_KEY_V1: EmbeddedKey =
     register_usage_jwt_macros::embed_product_key!("keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem");

@@ -1,4 +1,4 @@
-use register_usage_jwt::EmbeddedKey;
+use register_usage_jwt_core::EmbeddedKey;
 
 // A private key where the public key belongs.
 const PRODUCT_KEY_V1: EmbeddedKey =

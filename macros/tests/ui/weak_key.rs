@@ -1,4 +1,4 @@
-use register_usage_jwt::EmbeddedKey;
+use register_usage_jwt_core::EmbeddedKey;
 
 // A fresh RSA-1024 key (not a known key): too weak.
 const PRODUCT_KEY_V1: EmbeddedKey =

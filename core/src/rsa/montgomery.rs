@@ -49,13 +49,10 @@ const fn wide_mul(a: u64, b: u64) -> u128 {
 /// A three-word column accumulator for product scanning: the column's word in `low` (its
 /// high half always zero) and the words above it in `high`.
 ///
-/// The shape of the additions decides the code LLVM emits. Adding each product as a u128
-/// and counting the carries in a third word made LLVM materialise every carry and even
-/// vectorise their count (slower than crypto-bigint); two independent u128 sums of the low
-/// and high halves gave `add`/`adc 0` pairs with extra moves. Adding the low half to the
-/// word and then `high half + carry` (which cannot overflow) into `high` compiles to the
-/// `add`, `adc`, `adc 0` chain per product. A column adds at most [`BLOCK`] + 2 terms, far
-/// below overflow.
+/// Adding the low half to the word, then `high half + carry` (which cannot overflow) into
+/// `high`, compiles to one `add`, `adc`, `adc 0` chain per product; other shapes compile
+/// to slower code (docs/performance.md, "Own Montgomery arithmetic"). A column adds at most
+/// [`BLOCK`] + 2 terms, far below overflow.
 #[derive(Clone, Copy, Default)]
 struct Acc {
     low: u128,
@@ -449,8 +446,8 @@ fn neg_inverse(x: u64) -> u64 {
     y.wrapping_neg()
 }
 
-/// Whether `a < b`, both little-endian.
-fn less_than(a: &[u64], b: &[u64]) -> bool {
+/// Whether `a < b`, both little-endian and of equal length.
+pub(crate) fn less_than(a: &[u64], b: &[u64]) -> bool {
     a.iter().rev().cmp(b.iter().rev()) == core::cmp::Ordering::Less
 }
 
@@ -509,7 +506,7 @@ fn pow2_words_mod<const N: usize>(n: &[u64; N], words: usize) -> Option<[u64; N]
         *remainder.first_mut()? = 0;
         // Estimate q from the top two words of u over the top word of the divisor.
         let next = *remainder.last()?;
-        let mut q = if top >= d_top {
+        let q = if top >= d_top {
             u64::MAX
         } else {
             let numerator = (u128::from(top) << 64).wrapping_add(u128::from(next));
@@ -534,14 +531,12 @@ fn pow2_words_mod<const N: usize>(n: &[u64; N], words: usize) -> Option<[u64; N]
             if top == 0 {
                 break;
             }
-            q = q.wrapping_sub(1);
             let carry = add_assign(remainder, divisor);
             top = top.wrapping_add(u64::from(carry));
         }
         if top != 0 {
             return None;
         }
-        let _ = q;
     }
     // Undo the normalisation.
     let mut out = [0u64; N];
@@ -599,11 +594,6 @@ pub(crate) fn to_be_bytes_exact<const N: usize>(limbs: &[u64; N], out: &mut [u8]
         *slot = bytes.next().unwrap_or(0);
     }
     bytes.all(|b| b == 0)
-}
-
-/// Whether `a < b` for equal-length limb arrays.
-pub(crate) fn lt<const N: usize>(a: &[u64; N], b: &[u64; N]) -> bool {
-    less_than(a, b)
 }
 
 #[cfg(test)]
