@@ -58,6 +58,11 @@ pub struct CatalogArgs {
     /// INSECURE: accept this crate's published TEST ONLY keys (for emulators and tests).
     #[arg(long)]
     pub insecure_allow_published_test_keys: bool,
+    /// Give up on the Catalog API after this many seconds (connecting, each read, and the
+    /// whole call with its retries).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
 }
 
 #[cfg(not(feature = "catalog"))]
@@ -89,17 +94,24 @@ pub use with_sdk::{check, fetch};
 mod with_sdk {
     use std::path::Path;
 
-    use register_usage_jwt::{DecodedKey, KeyPolicy, decode_key};
+    use std::time::Duration;
+
+    use aws_sdk_marketplacecatalog::error::SdkError;
+    use register_usage_jwt::{
+        ConfigError, DecodedKey, KeyPolicy, ProductCodeDefect, PublicKey, Verifier, decode_key,
+    };
     use serde_json::Value;
 
     use super::{CatalogArgs, CheckArgs, FetchArgs};
+    use crate::input;
     use crate::key::{self, Details, Verdict};
-    use crate::output::{err, out};
+    use crate::output::{err, escape_remote, out};
     use crate::{EXIT_CONFIG, EXIT_OK, EXIT_REJECTED};
 
     /// One entry of `SignatureVerificationKeys`.
     struct CatalogKey {
         version: u32,
+        /// Escaped for printing ([`escape_remote`]).
         status: String,
         /// The key, or why its `PublicKey` string is refused.
         key: Result<(DecodedKey, Details), String>,
@@ -107,15 +119,69 @@ mod with_sdk {
 
     /// What DescribeEntity said about the product.
     struct Entity {
+        /// `ProductCode` when it is a product code by the library's rule.
         product_code: Option<String>,
+        /// `ProductCode` when it is not, escaped for printing, and why.
+        refused_code: Option<(String, ProductCodeDefect)>,
         keys: Vec<CatalogKey>,
     }
 
-    /// The name the files carry: the product code if known, else the product id.
-    fn file_stem(args: &CatalogArgs, entity: &Entity, product_id: &str) -> (String, bool) {
-        match args.product_code.clone().or(entity.product_code.clone()) {
-            Some(code) => (code, true),
-            None => (product_id.to_owned(), false),
+    /// Why `code` is not a product code, by the library's own rule: `Verifier::new` judges
+    /// the code before it looks at the keys, so an empty key list isolates that judgement.
+    fn product_code_defect(code: &str) -> Option<ProductCodeDefect> {
+        match Verifier::new(code, Vec::<(u32, PublicKey)>::new()) {
+            Err(ConfigError::InvalidProductCode { defect, .. }) => Some(defect),
+            _ => None,
+        }
+    }
+
+    /// The `--product-code` the user passed, refused (exit 2) unless it is a product code.
+    fn checked_product_code(args: &CatalogArgs) -> Result<(), u8> {
+        let Some(code) = &args.product_code else {
+            return Ok(());
+        };
+        match product_code_defect(code) {
+            None => Ok(()),
+            Some(defect) => {
+                err!(
+                    "error (usage): --product-code \"{}\" is not a product code: {defect}; pass \
+                     the code your container sends to RegisterUsage",
+                    escape_remote(code)
+                );
+                Err(EXIT_CONFIG)
+            }
+        }
+    }
+
+    /// The product code for the embed lines, if known, and the file names' product part
+    /// ([`key::file_stem`]: the code, else the product id, never raw).
+    fn naming(args: &CatalogArgs, entity: &Entity, product_id: &str) -> (Option<String>, String) {
+        let code = args.product_code.clone().or(entity.product_code.clone());
+        let stem = key::file_stem(code.as_deref().unwrap_or(product_id));
+        (code, stem)
+    }
+
+    /// Says on stderr how the files are named when it is not simply by the product code.
+    fn note_naming(code: Option<&str>, stem: &str, entity: &Entity, product_id: &str) {
+        if let Some((shown, defect)) = &entity.refused_code {
+            err!(
+                "note: the catalog's ProductCode \"{shown}\" is not a product code ({defect}); \
+                 it is not used"
+            );
+        }
+        match code {
+            None => err!(
+                "note: DescribeEntity did not give the product code, so the files are named by \
+                 the product id {}; pass --product-code CODE (the code your container sends to \
+                 RegisterUsage) to name them by code and fill in the embed lines",
+                escape_remote(product_id)
+            ),
+            Some(code) if code != stem => err!(
+                "note: the product code {} holds characters that are not safe in a file name, \
+                 so the files are named product-{stem}-v<N>.pem",
+                escape_remote(code)
+            ),
+            Some(_) => {}
         }
     }
 
@@ -129,8 +195,18 @@ mod with_sdk {
                 .region
                 .clone()
                 .unwrap_or_else(|| "us-east-1".to_owned());
+            // Every step bounded: an endpoint that accepts the connection and never answers
+            // must end the command, not hang a CI job.
+            let limit = Duration::from_secs(args.timeout);
+            let timeouts = aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(limit)
+                .read_timeout(limit)
+                .operation_attempt_timeout(limit)
+                .operation_timeout(limit)
+                .build();
             let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_config::Region::new(region));
+                .region(aws_config::Region::new(region))
+                .timeout_config(timeouts);
             if let Some(url) = &args.endpoint_url {
                 loader = loader.endpoint_url(url);
             }
@@ -142,16 +218,7 @@ mod with_sdk {
                 .entity_id(product_id)
                 .send()
                 .await
-                .map_err(|e| {
-                    use std::error::Error as _;
-                    let mut message = format!("DescribeEntity {product_id} failed: {e}");
-                    let mut source = e.source();
-                    while let Some(cause) = source {
-                        message.push_str(&format!(": {cause}"));
-                        source = cause.source();
-                    }
-                    message
-                })?;
+                .map_err(|e| describe_error(&e, product_id, args))?;
             match (output.details(), output.details_document()) {
                 (Some(text), _) => serde_json::from_str::<Value>(text)
                     .map_err(|e| format!("the entity's Details is not JSON: {e}")),
@@ -160,6 +227,40 @@ mod with_sdk {
             }
         })?;
         parse_details(&details)
+    }
+
+    /// The message for a failed DescribeEntity: a timeout says which limit and what to do;
+    /// anything else gives the SDK's error with its causes. Escaped: it carries the server's
+    /// words.
+    fn describe_error<E: std::error::Error + 'static, R: std::fmt::Debug>(
+        error: &SdkError<E, R>,
+        product_id: &str,
+        args: &CatalogArgs,
+    ) -> String {
+        let timed_out = match error {
+            SdkError::TimeoutError(_) => true,
+            SdkError::DispatchFailure(failure) => failure.is_timeout(),
+            _ => false,
+        };
+        if timed_out {
+            return format!(
+                "DescribeEntity {} timed out: {} gave no answer within {} s; check the \
+                 endpoint, the network and any proxy, or allow longer with --timeout SECONDS",
+                escape_remote(product_id),
+                args.endpoint_url
+                    .as_deref()
+                    .map_or(std::borrow::Cow::Borrowed("the Catalog API"), escape_remote),
+                args.timeout
+            );
+        }
+        use std::error::Error as _;
+        let mut message = format!("DescribeEntity {product_id} failed: {error}");
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        escape_remote(&message).into_owned()
     }
 
     fn document_to_json(document: &aws_smithy_types::Document) -> Value {
@@ -181,10 +282,14 @@ mod with_sdk {
     }
 
     fn parse_details(details: &Value) -> Result<Entity, String> {
-        let product_code = ["ProductCode", "productCode"]
+        let code = ["ProductCode", "productCode"]
             .iter()
-            .find_map(|name| details.get(*name).and_then(Value::as_str))
-            .map(str::to_owned);
+            .find_map(|name| details.get(*name).and_then(Value::as_str));
+        let (product_code, refused_code) = match code.map(|c| (c, product_code_defect(c))) {
+            None => (None, None),
+            Some((code, None)) => (Some(code.to_owned()), None),
+            Some((code, Some(defect))) => (None, Some((escape_remote(code).into_owned(), defect))),
+        };
         let entries = details
             .get("SignatureVerificationKeys")
             .and_then(Value::as_array)
@@ -204,11 +309,10 @@ mod with_sdk {
             .ok_or(format!(
                 "SignatureVerificationKeys[{index}] has no PublicKeyVersion of at least 1"
             ))?;
-            let status = entry
-                .get("Status")
-                .and_then(Value::as_str)
-                .unwrap_or("(no status)")
-                .to_owned();
+            let status = entry.get("Status").and_then(Value::as_str).map_or_else(
+                || "(no status)".to_owned(),
+                |s| escape_remote(s).into_owned(),
+            );
             let key = match entry.get("PublicKey").and_then(Value::as_str) {
                 None => Err("it has no PublicKey string".to_owned()),
                 Some(text) => decode_key(text.as_bytes())
@@ -222,7 +326,11 @@ mod with_sdk {
             });
         }
         keys.sort_by_key(|k| k.version);
-        Ok(Entity { product_code, keys })
+        Ok(Entity {
+            product_code,
+            refused_code,
+            keys,
+        })
     }
 
     fn policy(args: &CatalogArgs) -> KeyPolicy {
@@ -237,17 +345,10 @@ mod with_sdk {
         }
     }
 
-    fn note_stem(named_by_code: bool, product_id: &str) {
-        if !named_by_code {
-            err!(
-                "note: DescribeEntity did not give the product code, so the files are named by \
-                 the product id {product_id}; pass --product-code CODE (the code your container \
-                 sends to RegisterUsage) to name them by code and fill in the embed lines"
-            );
-        }
-    }
-
     pub fn fetch(args: &FetchArgs) -> u8 {
+        if let Err(code) = checked_product_code(&args.catalog) {
+            return code;
+        }
         let policy = policy(&args.catalog);
         let entity = match describe(&args.product_id, &args.catalog) {
             Ok(entity) => entity,
@@ -260,8 +361,8 @@ mod with_sdk {
             err!("error (io): cannot create {}: {e}", args.out.display());
             return EXIT_CONFIG;
         }
-        let (stem, named_by_code) = file_stem(&args.catalog, &entity, &args.product_id);
-        note_stem(named_by_code, &args.product_id);
+        let (code, stem) = naming(&args.catalog, &entity, &args.product_id);
+        note_naming(code.as_deref(), &stem, &entity, &args.product_id);
         if entity.keys.is_empty() {
             err!("error (catalog): the product lists no signature verification keys");
             return EXIT_REJECTED;
@@ -290,7 +391,7 @@ mod with_sdk {
             }
             let path = args.out.join(key::file_name(&stem, entry.version));
             let written =
-                key::canonical_pem(decoded).and_then(|pem| key::write_pem(&path, decoded, &pem));
+                key::canonical_pem(decoded).and_then(|pem| key::write_pem(&path, details, &pem));
             match written {
                 Ok(fresh) => {
                     out!(
@@ -312,8 +413,7 @@ mod with_sdk {
         }
         if !embedded.is_empty() {
             out!("embed them:");
-            let code = named_by_code.then_some(stem.as_str());
-            for line in key::embed_lines(code, &embedded) {
+            for line in key::embed_lines(code.as_deref(), &embedded) {
                 out!("    {line}");
             }
             let expired: Vec<_> = entity
@@ -334,6 +434,9 @@ mod with_sdk {
     }
 
     pub fn check(args: &CheckArgs) -> u8 {
+        if let Err(code) = checked_product_code(&args.catalog) {
+            return code;
+        }
         let policy = policy(&args.catalog);
         let entity = match describe(&args.product_id, &args.catalog) {
             Ok(entity) => entity,
@@ -342,8 +445,8 @@ mod with_sdk {
                 return EXIT_CONFIG;
             }
         };
-        let (stem, named_by_code) = file_stem(&args.catalog, &entity, &args.product_id);
-        note_stem(named_by_code, &args.product_id);
+        let (code, stem) = naming(&args.catalog, &entity, &args.product_id);
+        note_naming(code.as_deref(), &stem, &entity, &args.product_id);
         let fetch_hint = format!(
             "register-usage-jwt key fetch --product-id {} --out {}{}",
             args.product_id,
@@ -358,7 +461,7 @@ mod with_sdk {
         for entry in &entity.keys {
             let label = format!("v{} ({})", entry.version, entry.status);
             let path = args.dir.join(key::file_name(&stem, entry.version));
-            let catalog_sha = match &entry.key {
+            let listed = match &entry.key {
                 Ok((decoded, details)) => {
                     if let Verdict::Refused {
                         verdict,
@@ -372,7 +475,7 @@ mod with_sdk {
                         problems += 1;
                         continue;
                     }
-                    details.modulus_sha256.clone()
+                    details
                 }
                 Err(why) => {
                     out!("{label}: the catalog's PublicKey cannot be read: {why}");
@@ -380,7 +483,7 @@ mod with_sdk {
                     continue;
                 }
             };
-            match read_local(&path) {
+            match read_local(&path, policy) {
                 Local::Missing => {
                     out!(
                         "{label}: MISSING: {} does not exist. AWS Marketplace lists this key \
@@ -395,16 +498,24 @@ mod with_sdk {
                     out!("{label}: {} cannot be used: {why}", path.display());
                     problems += 1;
                 }
-                Local::Key(sha) if sha == catalog_sha => {
-                    out!("{label}: ok, {} (modulus sha256 {sha})", path.display());
-                }
-                Local::Key(sha) => {
+                Local::Key(local) if local.same_key(listed) => {
                     out!(
-                        "{label}: DIFFERENT: {} holds modulus sha256 {sha}, the catalog lists \
-                         {catalog_sha} for this version. Find out which is right before \
-                         shipping; to take the catalog's, move the file away and run \
-                         `{fetch_hint}`",
-                        path.display()
+                        "{label}: ok, {} (modulus sha256 {})",
+                        path.display(),
+                        local.modulus_sha256
+                    );
+                }
+                Local::Key(local) => {
+                    out!(
+                        "{label}: DIFFERENT: {} holds modulus sha256 {} with exponent {}, the \
+                         catalog lists modulus sha256 {} with exponent {} for this version. \
+                         Find out which is right before shipping; to take the catalog's, move \
+                         the file away and run `{fetch_hint}`",
+                        path.display(),
+                        local.modulus_sha256,
+                        local.exponent,
+                        listed.modulus_sha256,
+                        listed.exponent
                     );
                     problems += 1;
                 }
@@ -447,20 +558,39 @@ mod with_sdk {
     enum Local {
         Missing,
         Unreadable(String),
-        Key(String),
+        /// A key the library accepts under the policy.
+        Key(Details),
     }
 
-    fn read_local(path: &Path) -> Local {
-        match std::fs::read(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Local::Missing,
-            Err(e) => Local::Unreadable(e.to_string()),
-            Ok(bytes) => match decode_key(&bytes) {
-                Err(defect) => Local::Unreadable(defect.to_string()),
-                Ok(key) => match Details::read(&key) {
-                    Ok(details) => Local::Key(details.modulus_sha256),
-                    Err(why) => Local::Unreadable(why),
-                },
-            },
+    /// The key file `DIR` holds for a version, read whole and judged as the library and the
+    /// macro will judge it when it is embedded.
+    fn read_local(path: &Path, policy: KeyPolicy) -> Local {
+        let bytes = match input::read_regular(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Local::Missing,
+            Err(e) => return Local::Unreadable(e.to_string()),
+            Ok(None) => {
+                return Local::Unreadable(input::too_large_file_message(
+                    "key file",
+                    &path.display().to_string(),
+                ));
+            }
+            Ok(Some(bytes)) => bytes,
+        };
+        let key = match decode_key(&bytes) {
+            Ok(key) => key,
+            Err(defect) => return Local::Unreadable(defect.to_string()),
+        };
+        if let Verdict::Refused {
+            verdict,
+            code,
+            message,
+        } = Verdict::of(&key, policy)
+        {
+            return Local::Unreadable(format!("REFUSED, {verdict} ({code}): {message}"));
+        }
+        match Details::read(&key) {
+            Ok(details) => Local::Key(details),
+            Err(why) => Local::Unreadable(why),
         }
     }
 }

@@ -90,7 +90,31 @@ pub fn form_kind(form: KeyForm) -> &'static str {
 /// The file name `key fetch` writes for a key version.
 #[cfg_attr(not(feature = "catalog"), allow(dead_code))]
 pub fn file_name(code: &str, version: u32) -> String {
-    format!("product-{code}-v{version}.pem")
+    format!("product-{}-v{version}.pem", file_stem(code))
+}
+
+/// The longest product part of a file name: with `product-` and `-v<N>.pem` it stays under
+/// the 255 bytes file systems allow in a name.
+const MAX_STEM_CHARS: usize = 200;
+
+/// The part of a key file's name that stands for the product: the code with every character
+/// but `[A-Za-z0-9._-]` made `_`, at most [`MAX_STEM_CHARS`] long. Product codes may hold `/`,
+/// `:`, `=` and `@`, and a catalog answer anything, so a name is never built from them raw:
+/// behind `product-` the result is one plain name inside the directory, never `.`, `..`, a
+/// path, a Windows stream or a control character. Real product codes (25 letters and
+/// digits) come through unchanged.
+#[cfg_attr(not(feature = "catalog"), allow(dead_code))]
+pub fn file_stem(code: &str) -> String {
+    code.chars()
+        .take(MAX_STEM_CHARS)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The key as canonical PEM: its DER, base64 at 64 columns, under the label of its encoding.
@@ -114,6 +138,9 @@ pub struct Details {
     pub bits: usize,
     pub exponent: String,
     pub modulus_sha256: String,
+    /// The key itself, for comparing: modulus and exponent without leading zeros.
+    modulus: Vec<u8>,
+    public_exponent: Vec<u8>,
 }
 
 impl Details {
@@ -148,7 +175,7 @@ impl Details {
         let bits = modulus.first().map_or(0, |top| {
             (modulus.len() - 1) * 8 + (8 - top.leading_zeros() as usize)
         });
-        let exponent = if exponent.len() <= 8 {
+        let exponent_text = if exponent.len() <= 8 {
             let mut value = 0u64;
             for &byte in exponent {
                 value = (value << 8) | u64::from(byte);
@@ -161,9 +188,17 @@ impl Details {
             algorithm,
             pss_parameters,
             bits,
-            exponent,
+            exponent: exponent_text,
             modulus_sha256: hex(&Sha256::digest(modulus)),
+            modulus: modulus.to_vec(),
+            public_exponent: exponent.to_vec(),
         })
+    }
+
+    /// Whether both describe the same RSA public key: modulus and exponent. The encoding
+    /// (PKCS#1 or SubjectPublicKeyInfo) may differ; what verifies a signature may not.
+    pub fn same_key(&self, other: &Details) -> bool {
+        self.modulus == other.modulus && self.public_exponent == other.public_exponent
     }
 }
 
@@ -259,30 +294,55 @@ pub fn embed_lines(product_code: Option<&str>, keys: &[(u32, String)]) -> Vec<St
     lines
 }
 
-/// Writes `pem` to `path` unless it holds a different key; `Ok(true)` when written,
-/// `Ok(false)` when it already held this key.
-pub fn write_pem(path: &Path, key: &DecodedKey, pem: &str) -> Result<bool, String> {
-    match std::fs::read(path) {
-        Ok(existing) => {
-            let same = decode_key(&existing).is_ok_and(|old| {
-                let old = Details::read(&old).map(|d| d.modulus_sha256).ok();
-                old.is_some() && old == Details::read(key).map(|d| d.modulus_sha256).ok()
-            });
-            if same {
+/// Writes `pem` (the key `details` describes) to `path` unless it holds a different key;
+/// `Ok(true)` when written, `Ok(false)` when it already held this key.
+pub fn write_pem(path: &Path, details: &Details, pem: &str) -> Result<bool, String> {
+    let refuse = || {
+        Err(format!(
+            "{} already exists and does not hold this key; refusing to overwrite it (move it \
+             away if you mean to replace it)",
+            path.display()
+        ))
+    };
+    match input::read_regular(path) {
+        Ok(Some(existing)) => {
+            let old = decode_key(&existing)
+                .ok()
+                .and_then(|old| Details::read(&old).ok());
+            if old.is_some_and(|old| old.same_key(details)) {
                 Ok(false)
             } else {
-                Err(format!(
-                    "{} already exists and does not hold this key; refusing to overwrite it \
-                     (move it away if you mean to replace it)",
-                    path.display()
-                ))
+                refuse()
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::write(path, pem)
-            .map(|()| true)
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        Ok(None) => refuse(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_new(path, pem).map(|()| true),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
+}
+
+/// Creates `path` with `pem`. `create_new` (O_EXCL) neither follows a symbolic link left
+/// under that name nor replaces a file that appeared since it was looked at, so the tool
+/// writes only the file it names.
+fn create_new(path: &Path, pem: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} is a link to a missing file, or appeared while the tool ran; refusing to \
+                 write through it (remove it and run again)",
+                path.display()
+            ),
+            _ => format!("cannot write {}: {e}", path.display()),
+        })?;
+    file.write_all(pem.as_bytes()).map_err(|e| {
+        // A half-written key file must not be mistaken for a key later.
+        let _ = std::fs::remove_file(path);
+        format!("cannot write {}: {e}", path.display())
+    })
 }
 
 fn inspect(args: &InspectArgs) -> u8 {
@@ -332,7 +392,7 @@ fn inspect(args: &InspectArgs) -> u8 {
             Ok(pem) => pem,
             Err(message) => return fail("io", &message, EXIT_CONFIG),
         };
-        match write_pem(out_path, &key, &pem) {
+        match write_pem(out_path, &details, &pem) {
             Ok(fresh) => written = Some((out_path.clone(), fresh)),
             Err(message) => return fail("io", &message, EXIT_CONFIG),
         }
