@@ -22,6 +22,8 @@ use crate::output::{err, out};
 use crate::report::hex;
 use crate::{EXIT_CONFIG, EXIT_OK, EXIT_REJECTED, input};
 
+mod catalog;
+
 #[derive(Subcommand, Debug)]
 pub enum KeyCommand {
     /// Read a product key in any form (PEM at any width or on one line, PEM with literal \n
@@ -31,10 +33,10 @@ pub enum KeyCommand {
     /// Fetch every key version of a product from the Marketplace Catalog API
     /// (DescribeEntity) and write each as canonical PEM, `product-<code>-v<N>.pem`.
     /// [feature `catalog`]
-    Fetch(crate::catalog::FetchArgs),
+    Fetch(catalog::FetchArgs),
     /// For CI: fail when the Marketplace Catalog API lists a key version that DIR lacks, or
     /// a different key under a version DIR holds. [feature `catalog`]
-    Check(crate::catalog::CheckArgs),
+    Check(catalog::CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -62,8 +64,8 @@ pub struct InspectArgs {
 pub fn run(command: KeyCommand) -> u8 {
     match command {
         KeyCommand::Inspect(args) => inspect(&args),
-        KeyCommand::Fetch(args) => crate::catalog::fetch(&args),
-        KeyCommand::Check(args) => crate::catalog::check(&args),
+        KeyCommand::Fetch(args) => catalog::fetch(&args),
+        KeyCommand::Check(args) => catalog::check(&args),
     }
 }
 
