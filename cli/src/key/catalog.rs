@@ -1,4 +1,4 @@
-//! `key fetch` and `key check`: a product's key versions from the Marketplace Catalog API.
+//! The Marketplace Catalog API client of `key fetch` and `key check`: a product's key versions.
 //!
 //! `DescribeEntity` (catalog `AWSMarketplace`) on the container product returns `Details`, a
 //! JSON string whose `SignatureVerificationKeys` lists `{PublicKey, PublicKeyVersion,
@@ -66,7 +66,7 @@ pub struct CatalogArgs {
 }
 
 #[cfg(not(feature = "catalog"))]
-fn not_built() -> u8 {
+pub fn not_built() -> u8 {
     crate::output::err!(
         "error (not_built): this register-usage-jwt was built without the AWS SDK; `key fetch` \
          and `key check` need the `catalog` feature: \
@@ -77,23 +77,13 @@ fn not_built() -> u8 {
     crate::EXIT_CONFIG
 }
 
-#[cfg(not(feature = "catalog"))]
-pub fn fetch(_: &FetchArgs) -> u8 {
-    not_built()
-}
-
-#[cfg(not(feature = "catalog"))]
-pub fn check(_: &CheckArgs) -> u8 {
-    not_built()
-}
-
 #[cfg(feature = "catalog")]
-pub use with_sdk::{check, fetch};
+pub use with_sdk::{
+    CatalogKey, Entity, checked_product_code, describe, naming, note_naming, policy,
+};
 
 #[cfg(feature = "catalog")]
 mod with_sdk {
-    use std::path::Path;
-
     use std::time::Duration;
 
     use aws_sdk_marketplacecatalog::error::SdkError;
@@ -102,28 +92,28 @@ mod with_sdk {
     };
     use serde_json::Value;
 
-    use super::{CatalogArgs, CheckArgs, FetchArgs};
-    use crate::input;
-    use crate::key::{self, Details, Verdict};
-    use crate::output::{err, escape_remote, out};
-    use crate::{EXIT_CONFIG, EXIT_OK, EXIT_REJECTED};
+    use super::super::details::Details;
+    use super::super::files;
+    use super::CatalogArgs;
+    use crate::EXIT_CONFIG;
+    use crate::output::{err, escape_remote};
 
     /// One entry of `SignatureVerificationKeys`.
-    struct CatalogKey {
-        version: u32,
+    pub struct CatalogKey {
+        pub version: u32,
         /// Escaped for printing ([`escape_remote`]).
-        status: String,
+        pub status: String,
         /// The key, or why its `PublicKey` string is refused.
-        key: Result<(DecodedKey, Details), String>,
+        pub key: Result<(DecodedKey, Details), String>,
     }
 
     /// What DescribeEntity said about the product.
-    struct Entity {
+    pub struct Entity {
         /// `ProductCode` when it is a product code by the library's rule.
-        product_code: Option<String>,
+        pub product_code: Option<String>,
         /// `ProductCode` when it is not, escaped for printing, and why.
-        refused_code: Option<(String, ProductCodeDefect)>,
-        keys: Vec<CatalogKey>,
+        pub refused_code: Option<(String, ProductCodeDefect)>,
+        pub keys: Vec<CatalogKey>,
     }
 
     /// Why `code` is not a product code, by the library's own rule: `Verifier::new` judges
@@ -136,7 +126,7 @@ mod with_sdk {
     }
 
     /// The `--product-code` the user passed, refused (exit 2) unless it is a product code.
-    fn checked_product_code(args: &CatalogArgs) -> Result<(), u8> {
+    pub fn checked_product_code(args: &CatalogArgs) -> Result<(), u8> {
         let Some(code) = &args.product_code else {
             return Ok(());
         };
@@ -154,15 +144,19 @@ mod with_sdk {
     }
 
     /// The product code for the embed lines, if known, and the file names' product part
-    /// ([`key::file_stem`]: the code, else the product id, never raw).
-    fn naming(args: &CatalogArgs, entity: &Entity, product_id: &str) -> (Option<String>, String) {
+    /// ([`files::file_stem`]: the code, else the product id, never raw).
+    pub fn naming(
+        args: &CatalogArgs,
+        entity: &Entity,
+        product_id: &str,
+    ) -> (Option<String>, String) {
         let code = args.product_code.clone().or(entity.product_code.clone());
-        let stem = key::file_stem(code.as_deref().unwrap_or(product_id));
+        let stem = files::file_stem(code.as_deref().unwrap_or(product_id));
         (code, stem)
     }
 
     /// Says on stderr how the files are named when it is not simply by the product code.
-    fn note_naming(code: Option<&str>, stem: &str, entity: &Entity, product_id: &str) {
+    pub fn note_naming(code: Option<&str>, stem: &str, entity: &Entity, product_id: &str) {
         if let Some((shown, defect)) = &entity.refused_code {
             err!(
                 "note: the catalog's ProductCode \"{shown}\" is not a product code ({defect}); \
@@ -185,7 +179,7 @@ mod with_sdk {
         }
     }
 
-    fn describe(product_id: &str, args: &CatalogArgs) -> Result<Entity, String> {
+    pub fn describe(product_id: &str, args: &CatalogArgs) -> Result<Entity, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -333,7 +327,7 @@ mod with_sdk {
         })
     }
 
-    fn policy(args: &CatalogArgs) -> KeyPolicy {
+    pub fn policy(args: &CatalogArgs) -> KeyPolicy {
         if args.insecure_allow_published_test_keys {
             err!(
                 "WARNING: --insecure-allow-published-test-keys: accepting TEST ONLY keys whose \
@@ -342,255 +336,6 @@ mod with_sdk {
             KeyPolicy::DangerouslyAllowPublishedTestKeys
         } else {
             KeyPolicy::Production
-        }
-    }
-
-    pub fn fetch(args: &FetchArgs) -> u8 {
-        if let Err(code) = checked_product_code(&args.catalog) {
-            return code;
-        }
-        let policy = policy(&args.catalog);
-        let entity = match describe(&args.product_id, &args.catalog) {
-            Ok(entity) => entity,
-            Err(message) => {
-                err!("error (catalog): {message}");
-                return EXIT_CONFIG;
-            }
-        };
-        if let Err(e) = std::fs::create_dir_all(&args.out) {
-            err!("error (io): cannot create {}: {e}", args.out.display());
-            return EXIT_CONFIG;
-        }
-        let (code, stem) = naming(&args.catalog, &entity, &args.product_id);
-        note_naming(code.as_deref(), &stem, &entity, &args.product_id);
-        if entity.keys.is_empty() {
-            err!("error (catalog): the product lists no signature verification keys");
-            return EXIT_REJECTED;
-        }
-        let mut ok = true;
-        let mut embedded = Vec::new();
-        for entry in &entity.keys {
-            let label = format!("v{} ({})", entry.version, entry.status);
-            let (decoded, details) = match &entry.key {
-                Ok(key) => key,
-                Err(why) => {
-                    out!("{label}: REFUSED: the catalog's PublicKey: {why}");
-                    ok = false;
-                    continue;
-                }
-            };
-            if let Verdict::Refused {
-                verdict,
-                code,
-                message,
-            } = Verdict::of(decoded, policy)
-            {
-                out!("{label}: REFUSED, {verdict} ({code}): {message}");
-                ok = false;
-                continue;
-            }
-            let path = args.out.join(key::file_name(&stem, entry.version));
-            let written =
-                key::canonical_pem(decoded).and_then(|pem| key::write_pem(&path, details, &pem));
-            match written {
-                Ok(fresh) => {
-                    out!(
-                        "{label}: {} ({}), RSA-{}, e {}, modulus sha256 {}, form {}",
-                        path.display(),
-                        if fresh { "written" } else { "unchanged" },
-                        details.bits,
-                        details.exponent,
-                        details.modulus_sha256,
-                        decoded.form()
-                    );
-                    embedded.push((entry.version, path.display().to_string()));
-                }
-                Err(message) => {
-                    out!("{label}: NOT WRITTEN: {message}");
-                    ok = false;
-                }
-            }
-        }
-        if !embedded.is_empty() {
-            out!("embed them:");
-            for line in key::embed_lines(code.as_deref(), &embedded) {
-                out!("    {line}");
-            }
-            let expired: Vec<_> = entity
-                .keys
-                .iter()
-                .filter(|k| !k.status.eq_ignore_ascii_case("active"))
-                .map(|k| format!("v{} ({})", k.version, k.status))
-                .collect();
-            if !expired.is_empty() {
-                out!(
-                    "not active: {}; keep verifying with them until every running container \
-                     sends a newer PublicKeyVersion",
-                    expired.join(", ")
-                );
-            }
-        }
-        if ok { EXIT_OK } else { EXIT_REJECTED }
-    }
-
-    pub fn check(args: &CheckArgs) -> u8 {
-        if let Err(code) = checked_product_code(&args.catalog) {
-            return code;
-        }
-        let policy = policy(&args.catalog);
-        let entity = match describe(&args.product_id, &args.catalog) {
-            Ok(entity) => entity,
-            Err(message) => {
-                err!("error (catalog): {message}");
-                return EXIT_CONFIG;
-            }
-        };
-        let (code, stem) = naming(&args.catalog, &entity, &args.product_id);
-        note_naming(code.as_deref(), &stem, &entity, &args.product_id);
-        let fetch_hint = format!(
-            "register-usage-jwt key fetch --product-id {} --out {}{}",
-            args.product_id,
-            args.dir.display(),
-            args.catalog
-                .product_code
-                .as_ref()
-                .map(|c| format!(" --product-code {c}"))
-                .unwrap_or_default()
-        );
-        let mut problems = 0usize;
-        for entry in &entity.keys {
-            let label = format!("v{} ({})", entry.version, entry.status);
-            let path = args.dir.join(key::file_name(&stem, entry.version));
-            let listed = match &entry.key {
-                Ok((decoded, details)) => {
-                    if let Verdict::Refused {
-                        verdict,
-                        code,
-                        message,
-                    } = Verdict::of(decoded, policy)
-                    {
-                        out!(
-                            "{label}: the catalog's key is REFUSED, {verdict} ({code}): {message}"
-                        );
-                        problems += 1;
-                        continue;
-                    }
-                    details
-                }
-                Err(why) => {
-                    out!("{label}: the catalog's PublicKey cannot be read: {why}");
-                    problems += 1;
-                    continue;
-                }
-            };
-            match read_local(&path, policy) {
-                Local::Missing => {
-                    out!(
-                        "{label}: MISSING: {} does not exist. AWS Marketplace lists this key \
-                         version: run `{fetch_hint}`, embed it, and ship a release before \
-                         containers send PublicKeyVersion {}",
-                        path.display(),
-                        entry.version
-                    );
-                    problems += 1;
-                }
-                Local::Unreadable(why) => {
-                    out!("{label}: {} cannot be used: {why}", path.display());
-                    problems += 1;
-                }
-                Local::Key(local) if local.same_key(listed) => {
-                    out!(
-                        "{label}: ok, {} (modulus sha256 {})",
-                        path.display(),
-                        local.modulus_sha256
-                    );
-                }
-                Local::Key(local) => {
-                    out!(
-                        "{label}: DIFFERENT: {} holds modulus sha256 {} with exponent {}, the \
-                         catalog lists modulus sha256 {} with exponent {} for this version. \
-                         Find out which is right before shipping; to take the catalog's, move \
-                         the file away and run `{fetch_hint}`",
-                        path.display(),
-                        local.modulus_sha256,
-                        local.exponent,
-                        listed.modulus_sha256,
-                        listed.exponent
-                    );
-                    problems += 1;
-                }
-            }
-        }
-        // Versions DIR holds that the catalog no longer lists: worth a word, not a failure.
-        let listed: Vec<u32> = entity.keys.iter().map(|k| k.version).collect();
-        if let Ok(entries) = std::fs::read_dir(&args.dir) {
-            let mut extra: Vec<(u32, String)> = entries
-                .filter_map(Result::ok)
-                .filter_map(|e| {
-                    let path = e.path();
-                    let (code, version) = key::parse_file_name(&path)?;
-                    (code == stem && !listed.contains(&version))
-                        .then(|| (version, path.display().to_string()))
-                })
-                .collect();
-            extra.sort();
-            for (version, path) in extra {
-                out!("v{version}: {path} is not listed by the catalog (kept; nothing to do)");
-            }
-        }
-        if problems == 0 {
-            out!(
-                "ok: {} holds every key version the catalog lists ({})",
-                args.dir.display(),
-                listed
-                    .iter()
-                    .map(|v| format!("v{v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            EXIT_OK
-        } else {
-            out!("{problems} problem(s): see above");
-            EXIT_REJECTED
-        }
-    }
-
-    enum Local {
-        Missing,
-        Unreadable(String),
-        /// A key the library accepts under the policy.
-        Key(Details),
-    }
-
-    /// The key file `DIR` holds for a version, read whole and judged as the library and the
-    /// macro will judge it when it is embedded.
-    fn read_local(path: &Path, policy: KeyPolicy) -> Local {
-        let bytes = match input::read_regular(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Local::Missing,
-            Err(e) => return Local::Unreadable(e.to_string()),
-            Ok(None) => {
-                return Local::Unreadable(input::too_large_file_message(
-                    "key file",
-                    &path.display().to_string(),
-                ));
-            }
-            Ok(Some(bytes)) => bytes,
-        };
-        let key = match decode_key(&bytes) {
-            Ok(key) => key,
-            Err(defect) => return Local::Unreadable(defect.to_string()),
-        };
-        if let Verdict::Refused {
-            verdict,
-            code,
-            message,
-        } = Verdict::of(&key, policy)
-        {
-            return Local::Unreadable(format!("REFUSED, {verdict} ({code}): {message}"));
-        }
-        match Details::read(&key) {
-            Ok(details) => Local::Key(details),
-            Err(why) => Local::Unreadable(why),
         }
     }
 }
