@@ -1,8 +1,15 @@
 //! `key fetch`: every key version the Marketplace Catalog API lists, judged by the library
 //! and written as canonical PEM under `--out` (feature `catalog`).
+//!
+//! [`catalog::describe`] gathers, [`judge`] asks the library about each version, [`write`]
+//! writes the accepted ones, [`render`] prints them and the embed lines.
 
-use super::catalog::{self, FetchArgs};
-use super::details::Verdict;
+use std::path::PathBuf;
+
+use register_usage_jwt::{DecodedKey, KeyPolicy};
+
+use super::catalog::{self, CatalogKey, Entity, FetchArgs};
+use super::details::{Details, Verdict};
 use super::embed::embed_lines;
 use super::files;
 use crate::output::{err, out};
@@ -30,37 +37,91 @@ pub fn run(args: &FetchArgs) -> u8 {
         err!("error (catalog): the product lists no signature verification keys");
         return EXIT_REJECTED;
     }
-    let mut ok = true;
-    let mut embedded = Vec::new();
-    for entry in &entity.keys {
-        let label = format!("v{} ({})", entry.version, entry.status);
-        let (decoded, details) = match &entry.key {
-            Ok(key) => key,
-            Err(why) => {
-                out!("{label}: REFUSED: the catalog's PublicKey: {why}");
-                ok = false;
-                continue;
+    let outcomes: Vec<Outcome<'_>> = entity
+        .keys
+        .iter()
+        .map(|entry| match judge(entry, policy) {
+            Ok((decoded, details)) => {
+                let path = args.out.join(files::file_name(&stem, entry.version));
+                write(decoded, details, path)
             }
-        };
-        if let Verdict::Refused {
+            Err(refused) => refused,
+        })
+        .collect();
+    render(&entity, code.as_deref(), &outcomes)
+}
+
+/// What became of one listed version.
+enum Outcome<'a> {
+    /// The catalog's `PublicKey` is not a key.
+    Unreadable(&'a str),
+    /// The library refuses the key.
+    Refused {
+        verdict: &'static str,
+        code: &'static str,
+        message: String,
+    },
+    /// In its file: written now (`fresh`) or already there.
+    Kept {
+        path: PathBuf,
+        fresh: bool,
+        decoded: &'a DecodedKey,
+        details: &'a Details,
+    },
+    NotWritten(String),
+}
+
+/// The version's key, if the library accepts it under `policy`.
+fn judge(entry: &CatalogKey, policy: KeyPolicy) -> Result<(&DecodedKey, &Details), Outcome<'_>> {
+    let (decoded, details) = entry.key.as_ref().map_err(|why| Outcome::Unreadable(why))?;
+    match Verdict::of(decoded, policy) {
+        Verdict::Accepted => Ok((decoded, details)),
+        Verdict::Refused {
             verdict,
             code,
             message,
-        } = Verdict::of(decoded, policy)
-        {
-            out!("{label}: REFUSED, {verdict} ({code}): {message}");
-            ok = false;
-            continue;
-        }
-        let path = args.out.join(files::file_name(&stem, entry.version));
-        let written =
-            files::canonical_pem(decoded).and_then(|pem| files::write_pem(&path, details, &pem));
-        match written {
-            Ok(fresh) => {
+        } => Err(Outcome::Refused {
+            verdict,
+            code,
+            message,
+        }),
+    }
+}
+
+fn write<'a>(decoded: &'a DecodedKey, details: &'a Details, path: PathBuf) -> Outcome<'a> {
+    match files::canonical_pem(decoded).and_then(|pem| files::write_pem(&path, details, &pem)) {
+        Ok(fresh) => Outcome::Kept {
+            path,
+            fresh,
+            decoded,
+            details,
+        },
+        Err(message) => Outcome::NotWritten(message),
+    }
+}
+
+fn render(entity: &Entity, code: Option<&str>, outcomes: &[Outcome<'_>]) -> u8 {
+    let mut ok = true;
+    let mut embedded = Vec::new();
+    for (entry, outcome) in entity.keys.iter().zip(outcomes) {
+        let label = format!("v{} ({})", entry.version, entry.status);
+        match outcome {
+            Outcome::Unreadable(why) => out!("{label}: REFUSED: the catalog's PublicKey: {why}"),
+            Outcome::Refused {
+                verdict,
+                code,
+                message,
+            } => out!("{label}: REFUSED, {verdict} ({code}): {message}"),
+            Outcome::Kept {
+                path,
+                fresh,
+                decoded,
+                details,
+            } => {
                 out!(
                     "{label}: {} ({}), RSA-{}, e {}, modulus sha256 {}, form {}",
                     path.display(),
-                    if fresh { "written" } else { "unchanged" },
+                    if *fresh { "written" } else { "unchanged" },
                     details.bits,
                     details.exponent,
                     details.modulus_sha256,
@@ -68,15 +129,13 @@ pub fn run(args: &FetchArgs) -> u8 {
                 );
                 embedded.push((entry.version, path.display().to_string()));
             }
-            Err(message) => {
-                out!("{label}: NOT WRITTEN: {message}");
-                ok = false;
-            }
+            Outcome::NotWritten(message) => out!("{label}: NOT WRITTEN: {message}"),
         }
+        ok &= matches!(outcome, Outcome::Kept { .. });
     }
     if !embedded.is_empty() {
         out!("embed them:");
-        for line in embed_lines(code.as_deref(), &embedded) {
+        for line in embed_lines(code, &embedded) {
             out!("    {line}");
         }
         let expired: Vec<_> = entity
