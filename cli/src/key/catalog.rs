@@ -118,7 +118,7 @@ mod with_sdk {
 
     /// Why `code` is not a product code, by the library's own rule: `Verifier::new` judges
     /// the code before it looks at the keys, so an empty key list isolates that judgement.
-    fn product_code_defect(code: &str) -> Option<ProductCodeDefect> {
+    pub(super) fn product_code_defect(code: &str) -> Option<ProductCodeDefect> {
         match Verifier::new(code, Vec::<(u32, PublicKey)>::new()) {
             Err(ConfigError::InvalidProductCode { defect, .. }) => Some(defect),
             _ => None,
@@ -336,6 +336,22 @@ mod with_sdk {
             KeyPolicy::DangerouslyAllowPublishedTestKeys
         } else {
             KeyPolicy::Production
+        }
+    }
+}
+
+#[cfg(all(test, feature = "catalog"))]
+mod tests {
+    use super::with_sdk::product_code_defect;
+
+    /// The judgement rests on `Verifier::new` checking the code before the keys: if that
+    /// order changed, every code would pass here.
+    #[test]
+    fn product_codes_are_judged_by_the_library() {
+        assert_eq!(product_code_defect("1fszvu527waovqeuhpkyx2b5d"), None);
+        assert_eq!(product_code_defect("x/../../escaped"), None);
+        for bad in ["", "a\u{1b}b", "a b", "a\rb", &"a".repeat(256)] {
+            assert!(product_code_defect(bad).is_some(), "{bad:?}");
         }
     }
 }

@@ -106,3 +106,41 @@ fn create_new(path: &Path, pem: &str) -> Result<(), String> {
         format!("cannot write {}: {e}", path.display())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{file_name, parse_file_name};
+    use std::path::Path;
+
+    #[test]
+    fn file_names_are_one_plain_name_whatever_the_code() {
+        assert_eq!(
+            file_name("1fszvu527waovqeuhpkyx2b5d", 2),
+            "product-1fszvu527waovqeuhpkyx2b5d-v2.pem"
+        );
+        for code in [
+            "x/../../escaped",
+            "..",
+            ".",
+            "/etc/passwd",
+            "a:b",
+            "a\\b",
+            "\u{1b}[2J\r",
+        ] {
+            let name = file_name(code, 1);
+            assert_eq!(Path::new(&name).components().count(), 1, "{code:?}: {name}");
+            assert!(name.starts_with("product-"), "{code:?}: {name}");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)),
+                "{code:?}: {name}"
+            );
+        }
+        assert!(file_name(&"a".repeat(255), u32::MAX).len() <= 255);
+        // What `key inspect` reads back from a name `key fetch` wrote.
+        assert_eq!(
+            parse_file_name(Path::new(&file_name("x/y", 3))),
+            Some(("x_y".to_owned(), 3))
+        );
+    }
+}
