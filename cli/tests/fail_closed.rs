@@ -324,6 +324,7 @@ mod catalog {
                     assert!(out.stderr.contains("not a product code"), "{}", out.stderr);
                     assert!(files.is_empty(), "{name}: {files:?}");
                     reliability(&format!("key fetch: product code {name}"), &out.refusal());
+                    let _ = std::fs::remove_dir_all(&root);
                     continue;
                 }
                 assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
