@@ -10,7 +10,7 @@
 //! adding a second HTTP stack.
 
 mod admin;
-mod catalog;
+mod catalog_server;
 mod keys;
 mod metering;
 
@@ -222,7 +222,7 @@ pub fn run(args: EmulateArgs) -> u8 {
         .route("/", axum::routing::post(metering::register_usage))
         .route(
             "/DescribeEntity",
-            axum::routing::get(catalog::describe_entity),
+            axum::routing::get(catalog_server::describe_entity),
         )
         .route("/_emulator/calls", axum::routing::get(admin::calls))
         .route("/_emulator/keys", axum::routing::post(admin::add_key))

@@ -50,21 +50,54 @@ pub fn too_large_message(read: usize) -> String {
     )
 }
 
-/// The largest key file read: a key in any accepted form is a few kilobytes.
-const KEY_FILE_LIMIT: u64 = 1 << 20;
+/// The largest key file read: a key in any accepted form is a few kilobytes. A larger file
+/// is refused, never cut short: the library and the embedding macro read a file whole, so
+/// judging only its beginning could accept what they refuse.
+pub const KEY_FILE_LIMIT: usize = 1 << 20;
 
-/// A file's bytes, or stdin's when `path` is `-`.
-pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, String> {
+/// `source` read to its end, or `None` when it holds more than [`KEY_FILE_LIMIT`] bytes.
+fn read_whole(source: impl Read) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin()
-            .take(KEY_FILE_LIMIT)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read the {what} from stdin: {e}"))
-    } else {
-        std::fs::File::open(path)
-            .and_then(|file| file.take(KEY_FILE_LIMIT).read_to_end(&mut bytes))
-            .map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
-    };
-    read.map(|_| bytes)
+    let limit = u64::try_from(KEY_FILE_LIMIT.saturating_add(1)).unwrap_or(u64::MAX);
+    source.take(limit).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= KEY_FILE_LIMIT).then_some(bytes))
+}
+
+/// A file the tool names itself (a key it compares or would overwrite): its whole bytes,
+/// `Ok(None)` when it holds more than [`KEY_FILE_LIMIT`]. Only a regular file is read, so a
+/// FIFO or a device placed under that name cannot stall or flood the tool.
+pub fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a key file is a plain file)",
+        ));
+    }
+    read_whole(std::fs::File::open(path)?)
+}
+
+/// The message for a key file larger than [`KEY_FILE_LIMIT`].
+pub fn too_large_file_message(what: &str, shown: &str) -> String {
+    format!(
+        "the {what} {shown} is larger than {} bytes, far more than any key (a few kilobytes); \
+         it is refused rather than judged by its beginning, since the library reads a key \
+         file whole: pass the key file itself",
+        KEY_FILE_LIMIT
+    )
+}
+
+/// A file's bytes, or stdin's when `path` is `-`: all of them, or an error.
+pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, String> {
+    if path == Path::new("-") {
+        return match read_whole(std::io::stdin()) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(too_large_file_message(what, "on stdin")),
+            Err(e) => Err(format!("cannot read the {what} from stdin: {e}")),
+        };
+    }
+    let shown = path.display();
+    match std::fs::File::open(path).and_then(read_whole) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(too_large_file_message(what, &shown.to_string())),
+        Err(e) => Err(format!("cannot read the {what} {shown}: {e}")),
+    }
 }

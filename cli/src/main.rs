@@ -4,7 +4,6 @@
 //! Exit codes: 0 verified (or the command succeeded), 1 the token was rejected, 2 a usage or
 //! configuration error (unreadable, weak or compromised key, invalid product code or nonce).
 
-mod catalog;
 mod demo;
 mod emulate;
 mod input;

@@ -47,3 +47,48 @@ fn write_line(stream: &mut impl Write, closed: &AtomicBool, args: fmt::Arguments
         closed.store(true, Ordering::Relaxed);
     }
 }
+
+/// Text from elsewhere (a catalog answer, a server's error message) made safe to print:
+/// control characters (terminal escapes, carriage returns, line breaks), the characters that
+/// reorder text on screen, and backslashes are written as Rust escapes (`\u{1b}`, `\\`), so
+/// what reaches the terminal or a log is exactly what was sent, and can neither rewrite nor
+/// hide other lines. Plain text comes back unchanged.
+#[cfg_attr(not(feature = "catalog"), allow(dead_code))]
+pub fn escape_remote(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || c == '\\'
+            || matches!(
+                c,
+                '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+            )
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => escaped.push_str("\\\\"),
+            c if unsafe_char(c) => escaped.extend(c.escape_unicode()),
+            c => escaped.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_remote;
+
+    #[test]
+    fn remote_text_cannot_drive_the_terminal() {
+        assert_eq!(escape_remote("Active"), "Active");
+        assert_eq!(
+            escape_remote("x\u{1b}]0;t\u{7}\r\n\u{9b}2J\\u{1b}\u{202e}"),
+            "x\\u{1b}]0;t\\u{7}\\u{d}\\u{a}\\u{9b}2J\\\\u{1b}\\u{202e}"
+        );
+    }
+}
