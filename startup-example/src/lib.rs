@@ -61,6 +61,8 @@ use std::time::Duration;
 
 use aws_config::BehaviorVersion;
 use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_sdk_marketplacemetering::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_marketplacemetering::{Client, config};
@@ -316,7 +318,28 @@ async fn client(watchdog: &Watchdog) -> Result<Client, NotEntitled> {
         loader = loader.endpoint_url(endpoint);
     }
     let shared = loader.load().await;
-    let conf = config::Builder::from(&shared)
+    // The SDK signs with the region unchecked and panics on one that cannot be a header
+    // value (`AWS_REGION` with a control character); a region name is letters, digits and
+    // dashes, wherever it came from.
+    if let Some(region) = shared.region() {
+        let name = region.as_ref();
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        {
+            return Err(NotEntitled::Environment(format!(
+                "the AWS region {name:?} (from AWS_REGION, AWS_DEFAULT_REGION, the profile's \
+                 `region` or instance metadata) is not a region name like us-east-1: set \
+                 AWS_REGION to the region the container runs in"
+            )));
+        }
+    }
+    let mut conf = config::Builder::from(&shared);
+    if let Some(provider) = shared.credentials_provider() {
+        conf = conf.credentials_provider(CheckedCredentials(provider));
+    }
+    let conf = conf
         .retry_config(retry::config())
         .retry_classifier(retry::RegisterUsageRetries)
         .interceptor(watchdog.interceptor())
@@ -327,6 +350,32 @@ async fn client(watchdog: &Watchdog) -> Result<Client, NotEntitled> {
         )
         .build();
     Ok(Client::from_conf(conf))
+}
+
+/// The SDK's credentials, refused before signing when the access key id is not an access
+/// key id: the SDK puts it in the `Authorization` header unchecked and panics on a control
+/// character (`AWS_ACCESS_KEY_ID` from the environment, a profile or a credentials endpoint).
+#[derive(Debug)]
+struct CheckedCredentials(SharedCredentialsProvider);
+
+impl ProvideCredentials for CheckedCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            let credentials = self.0.provide_credentials().await?;
+            let id = credentials.access_key_id();
+            if id.is_empty() || !id.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+                return Err(CredentialsError::invalid_configuration(format!(
+                    "the AWS access key id {id:?} (from AWS_ACCESS_KEY_ID, a profile or a \
+                     credentials endpoint) is not letters and digits: set the container's \
+                     real credentials"
+                )));
+            }
+            Ok(credentials)
+        })
+    }
 }
 
 /// Logs loudly when the key version sent has expired. The token's own (signed) claim is

@@ -386,3 +386,17 @@ fn hung_endpoint_ends_at_the_deadline_and_says_so() {
     );
     drop(listener);
 }
+
+#[test]
+fn values_the_sdk_would_put_in_a_header_unchecked() {
+    refused(
+        "AWS_REGION with control characters",
+        &[("AWS_REGION", os("us-east-1\u{1b}[2J"))],
+        "the AWS region \"us-east-1\\u{1b}[2J\"",
+    );
+    refused(
+        "AWS_ACCESS_KEY_ID with control characters",
+        &[("AWS_ACCESS_KEY_ID", os("AKIA\u{1}\u{1b}[2J"))],
+        "the AWS access key id \"AKIA\\u{1}\\u{1b}[2J\"",
+    );
+}
