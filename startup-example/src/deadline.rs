@@ -275,7 +275,7 @@ fn watch(shared: &Shared, deadline: Duration) {
         }
         if elapsed >= next_report {
             eprintln!(
-                "register-usage: still {} ({} s of the {} s start-up deadline)",
+                "register-usage: still {}: {} s of the {} s start-up deadline",
                 state.phase,
                 elapsed.as_secs(),
                 deadline.as_secs_f64()

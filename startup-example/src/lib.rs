@@ -48,6 +48,13 @@
 //! `AWS_ENDPOINT_URL*`). Redirecting the call is harmless: whatever answers must return a
 //! token signed by AWS Marketplace's private key for the compiled-in product, version and
 //! this call's nonce, and nothing at run time can change which key that is.
+//!
+//! # Failing closed on a bad environment
+//! The whole check has one deadline ([`DEFAULT_DEADLINE`], or [`entitle_within`]'s), kept by
+//! a watchdog thread ([`deadline`]). Every file the environment can name is read bounded or
+//! checked before the SDK opens it ([`files`], and the TLS roots in `tls.rs`), and the values
+//! the SDK would panic on (an empty endpoint, a region or access key id with a control
+//! character) are refused before the SDK uses them, with a message naming the setting.
 
 #![forbid(unsafe_code)]
 
