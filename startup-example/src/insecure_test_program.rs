@@ -56,7 +56,9 @@ pub async fn run(keys: &[(u32, &[u8])]) -> ExitCode {
         }
         Err(why) => {
             eprintln!("register-usage: NOT STARTING: {why}");
-            ExitCode::FAILURE
+            // Now, without waiting for the runtime's blocking threads (a DNS lookup the
+            // SDK gave up on) as returning from `main` would.
+            std::process::exit(1)
         }
     }
 }

@@ -26,7 +26,9 @@ async fn main() -> ExitCode {
         }
         Err(why) => {
             eprintln!("register-usage: NOT STARTING: {why}");
-            return ExitCode::FAILURE;
+            // Now, without waiting for the runtime's blocking threads (a DNS lookup the
+            // SDK gave up on) as returning from `main` would.
+            std::process::exit(1)
         }
     }
     do_the_paid_work()
