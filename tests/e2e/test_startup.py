@@ -1,7 +1,7 @@
-"""End-to-end tests of the start-up example (`startup-example/`) against
+"""End-to-end tests of the start-up example (`examples/startup/`) against
 `register-usage-jwt emulate`.
 
-Three programs, all built from startup-example (see support.py for their paths):
+Three programs, all built from examples/startup (see support.py for their paths):
 - the SHIPPED program, `register-usage-startup-example`: the product key compiled in, built
   without the TEST ONLY feature. The attack tests run it against an attacker's emulator.
 - `...-insecure-test-keys`: TEST ONLY keys v1 (RSA-2048) and v2 (RSA-3072) compiled in;
@@ -40,7 +40,7 @@ from support import (
 
 # The product code compiled into every start-up program.
 EXAMPLE_PRODUCT = "1fszvu527waovqeuhpkyx2b5d"
-# startup-example/src/retry.rs: MAX_ATTEMPTS.
+# examples/startup/src/retry.rs: MAX_ATTEMPTS.
 MAX_ATTEMPTS = 5
 ROTATION = 1767225600
 CATALOG_ENTITY = "prod-startupexample1"
@@ -259,7 +259,7 @@ class ShippedProgramUnderAttack(unittest.TestCase):
 
     def test_this_is_the_shipped_program(self):
         binary = Path(STARTUP_BIN).read_bytes()
-        product_key = REPO / "startup-example/keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+        product_key = REPO / "examples/startup/keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"
         self.assertIn(der_of_pem(product_key), binary)
         for test_key in ["test-only-rsa2048.pub.pem", "test-only-rsa3072.pub.pem"]:
             self.assertNotIn(der_of_pem(KEYS / test_key), binary, test_key)

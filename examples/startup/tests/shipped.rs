@@ -37,7 +37,7 @@ fn shipped_program_carries_the_product_key_and_no_test_key() {
         "{SHIPPED} lacks the product key"
     );
     for test_key in ["test-only-rsa2048.pub.pem", "test-only-rsa3072.pub.pem"] {
-        let der = pem_der(&format!("{dir}/../keys/{test_key}"));
+        let der = pem_der(&format!("{dir}/../../keys/{test_key}"));
         assert!(
             !contains(&binary, &der),
             "{SHIPPED} carries the TEST ONLY key {test_key}"

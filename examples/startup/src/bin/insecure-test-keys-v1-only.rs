@@ -6,7 +6,7 @@ mod program;
 
 const TEST_KEYS: &[(u32, &[u8])] = &[(
     1,
-    register_usage_jwt::embed_test_key!("../keys/test-only-rsa2048.pub.pem"),
+    register_usage_jwt::embed_test_key!("../../keys/test-only-rsa2048.pub.pem"),
 )];
 
 #[tokio::main(flavor = "current_thread")]

@@ -8,11 +8,11 @@ mod program;
 const TEST_KEYS: &[(u32, &[u8])] = &[
     (
         1,
-        register_usage_jwt::embed_test_key!("../keys/test-only-rsa2048.pub.pem"),
+        register_usage_jwt::embed_test_key!("../../keys/test-only-rsa2048.pub.pem"),
     ),
     (
         2,
-        register_usage_jwt::embed_test_key!("../keys/test-only-rsa3072.pub.pem"),
+        register_usage_jwt::embed_test_key!("../../keys/test-only-rsa3072.pub.pem"),
     ),
 ];
 
