@@ -10,7 +10,7 @@
 # panic, a hang, a file outside --out); here each prints one line,
 #   reliability: <surface> TAB <case> TAB <outcome>
 # and this script counts them. It runs, in this order: the start-up program's attack test,
-# the tool's tests (catalog feature), the C ABI and C++ checks (bindings/c/ci.sh) and the
+# the tool's fail-closed tests (catalog feature), the C ABI and C++ checks (bindings/c/ci.sh) and the
 # Python package's checks (bindings/python/ci.sh), so CI runs the binding checks through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +30,8 @@ run() { # name, command...: runs it, keeps its output, fails as it fails
     fi
 }
 
-run startup cargo test -p register-usage-startup-example --features insecure-published-test-keys \
-    -- --nocapture --test-threads 2
-run tool cargo test -p register-usage-jwt-cli --features catalog -- --nocapture
+run startup cargo test -p register-usage-startup-example --test environment_attack -- --nocapture
+run tool cargo test -p register-usage-jwt-cli --features catalog --test fail_closed -- --nocapture
 run c bindings/c/ci.sh --skip-miri
 run python env PYTEST_ADDOPTS=-s bindings/python/ci.sh
 
@@ -46,8 +45,8 @@ table=$(printf '%s\n' "$lines" | python3 -c '
 import sys, collections
 rows = collections.OrderedDict()
 names = {
-    "startup": ("the start-up program (examples/startup): environment and endpoint", "`cargo test -p register-usage-startup-example --features insecure-published-test-keys`"),
-    "tool": ("the tool (`key fetch`/`check`/`inspect`): catalog answers and key files", "`cargo test -p register-usage-jwt-cli --features catalog`"),
+    "startup": ("the start-up program (examples/startup): environment and endpoint", "`examples/startup/tests/environment_attack.rs`"),
+    "tool": ("the tool (`key fetch`/`check`/`inspect`): catalog answers and key files", "`cli/tests/fail_closed.rs`"),
     "c-abi": ("the C ABI: NULLs, lengths, bad UTF-8, misuse", "`bindings/c/ci.sh`"),
     "c++": ("the C++ wrapper: moved-from objects, embedded NULs", "`bindings/c/ci.sh`"),
     "python": ("the Python package: wrong types, NULs, surrogates, misuse", "`bindings/python/ci.sh`"),

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
 
-const FIXTURES: &str = "../tests/fixtures/tokens.json";
+const FIXTURES: &str = "../../tests/fixtures/tokens.json";
 
 /// The cases the binary checks: each is verified against keys/test-only-rsa2048.pub.pem
 /// and must reach its fixture verdict.
@@ -23,7 +23,7 @@ const CASES: &[&str] = &[
 fn main() {
     println!("cargo::rerun-if-changed={FIXTURES}");
     println!("cargo::rerun-if-changed=build.rs");
-    let json = fs::read_to_string(FIXTURES).expect("read ../tests/fixtures/tokens.json");
+    let json = fs::read_to_string(FIXTURES).expect("read ../../tests/fixtures/tokens.json");
 
     let mut out = String::new();
     out.push_str("const CASES: &[Case] = &[\n");

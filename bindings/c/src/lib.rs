@@ -21,6 +21,10 @@
 //! - Published test keys are refused unless the program calls
 //!   `ruj_verifier_new_dangerously_allowing_published_test_keys`.
 
+// The boundary needs `unsafe` (raw pointers from C); every block says why it is sound
+// (`clippy::undocumented_unsafe_blocks` is denied workspace-wide).
+#![allow(unsafe_code)]
+
 mod args;
 mod error;
 mod nonce;

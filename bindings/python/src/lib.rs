@@ -11,6 +11,9 @@
 //! derive from `RegisterUsageJwtError` and carry `.code`, the same string as the Rust
 //! library's `Error::code()` / `ConfigError::code()`. Verifying releases the GIL.
 
+// The workspace denies unsafe code; this crate forbids it outright (pyo3 does the FFI).
+#![forbid(unsafe_code)]
+
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
