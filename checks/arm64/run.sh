@@ -15,7 +15,7 @@
 set -euo pipefail
 
 # The C ABI crate. Relative to the repository root: change these when it moves.
-FFI_DIR=ffi
+FFI_DIR=bindings/c
 FFI_PACKAGE=register-usage-jwt-ffi
 FFI_LIB_NAME=register_usage_jwt_c                  # lib$FFI_LIB_NAME.a / .so
 FFI_INCLUDE_DIR=$FFI_DIR/include                   # register_usage_jwt.h
