@@ -110,7 +110,7 @@ C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I"$FFI_INCLUDE_DIR" -I"$FF
 LINK=(-lpthread -ldl -lm)
 
 step "C test under qemu, static library"
-# No AddressSanitizer here: it does not run under qemu-user (ffi/ci.sh runs it on the host).
+# No AddressSanitizer here: it does not run under qemu-user (bindings/c/ci.sh runs it on the host).
 "$CROSS_CC" "${C_FLAGS[@]}" "$FFI_C_TEST" "$LIB/lib$FFI_LIB_NAME.a" "${LINK[@]}" \
     -o "$OUT/test_static"
 is_arm64 "$OUT/test_static"
@@ -149,7 +149,7 @@ is_arm64 "$OUT/verify_loop"
 echo "under qemu emulation, not a performance figure (debug build, dev profile):"
 echo "  arm64 under qemu:   $("${QEMU[@]}" "$OUT/verify_loop" "$TOKEN" "$NONCE" "$LOOP_COUNT")"
 if [ -f "$TARGET/debug/lib$FFI_LIB_NAME.a" ]; then
-    # The host's own debug build of the same library, if one is already there (ffi/ci.sh),
+    # The host's own debug build of the same library, if one is already there (bindings/c/ci.sh),
     # for scale only.
     cc "${C_FLAGS[@]}" "$HERE_DIR/verify_loop.c" "$TARGET/debug/lib$FFI_LIB_NAME.a" \
         "${LINK[@]}" -o "$OUT/verify_loop_host"
