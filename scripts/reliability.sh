@@ -57,11 +57,13 @@ for line in sys.stdin:
     if (surface, case) in seen:
         continue  # a case run twice (two builds of one test) counts once
     seen.add((surface, case))
-    closed = outcome.startswith(("refused", "safe", "written only", "wrote only", "timed out", "ok"))
+    # Failing closed: refused with a message, a safe answer to misuse (C++), a file kept under
+    # --out, or remote text shown with its control characters escaped.
+    closed = outcome.startswith(("refused", "safe", "written only")) or ", escaped:" in outcome
     r = rows.setdefault(surface, [0, 0])
     r[0] += 1
     r[1] += closed
-print("| surface | cases | failed closed with a clear error | tested by |")
+print("| surface | cases | failed closed | tested by |")
 print("|---|---:|---:|---|")
 total = [0, 0]
 for surface, (cases, closed) in rows.items():
