@@ -1,13 +1,14 @@
 //! The `register-usage-jwt` binary: exit codes, `--json` shapes, stdin, test-key policy,
 //! inspect, mint -> verify round trips and the demo.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use common::{BIN, Output};
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_register-usage-jwt");
 
 /// The committed demo token: key test-only-rsa3072, camelCase claims with `iat`.
 const DEMO_PRODUCT: &str = "1fszvu527waovqeuhpkyx2b5d";
@@ -23,12 +24,6 @@ fn demo_token() -> String {
         .unwrap()
         .trim_end()
         .to_owned()
-}
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 impl Output {
@@ -1048,28 +1043,7 @@ mod catalog {
         url
     }
 
-    fn run_sdk(args: &[&str]) -> Output {
-        let out = Command::new(BIN)
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_PROFILE")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                "/nonexistent/aws-credentials",
-            )
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
+    use super::common::run_with_local_aws_credentials as run_sdk;
 
     fn key_text(name: &str) -> String {
         std::fs::read_to_string(repo(name)).unwrap()

@@ -4,10 +4,11 @@
 //! reads. Each case prints one line, `reliability: tool<TAB><case><TAB><outcome>`, for the
 //! README's reliability figure (`cargo test … -- --nocapture`).
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_register-usage-jwt");
+use std::path::PathBuf;
+
+use common::{Output, run_with_local_aws_credentials as run};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -17,12 +18,6 @@ fn repo(path: &str) -> PathBuf {
 
 fn key_text(name: &str) -> String {
     std::fs::read_to_string(repo(name)).unwrap()
-}
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 impl Output {
@@ -44,31 +39,6 @@ impl Output {
             let bad = text.chars().find(|c| c.is_control() && *c != '\n');
             assert_eq!(bad, None, "{name} carries a control character: {text:?}");
         }
-    }
-}
-
-/// Runs the tool with AWS credentials for a local endpoint and nothing else from the
-/// environment that could reach a real account.
-fn run(args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/aws-credentials",
-        )
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
     }
 }
 
