@@ -33,7 +33,8 @@ import (
 // library refuses a longer one with CodeTokenTooLarge before any other work.
 const MaxTokenLen = 8192
 
-// MaxKeys is the most keys (key versions) one Verifier takes.
+// MaxKeys is the most keys (key versions) one Verifier takes; the library refuses more
+// with CodeKeyCount.
 const MaxKeys = 8
 
 // Verifier checks RegisterUsage tokens for one product. Create it once at start-up with
@@ -117,10 +118,6 @@ func NewVerifierDangerouslyAllowingPublishedTestKeys(productCode string, keys ma
 func newVerifier(productCode string, keys map[uint32][]byte, allowTestKeys bool) (*Verifier, error) {
 	if err := noNUL("product code", productCode); err != nil {
 		return nil, err
-	}
-	if len(keys) > MaxKeys {
-		return nil, &Error{Kind: KindConfiguration, Code: CodeKeyCount, Status: C.RUJ_KEY_COUNT,
-			Message: "more than 8 keys: pass only the key versions AWS Marketplace gave you"}
 	}
 	versions := make([]uint32, 0, len(keys))
 	for version := range keys {
