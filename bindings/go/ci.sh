@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI for the Go package (bindings/go/): go vet, the tests under the race detector (every
-# interop fixture, the misuse cases, concurrent Verify + Close, the RSS leak loop), and the
+# interop fixture, the conformance corpus, the misuse cases, concurrent Verify + Close, the RSS leak loop), and the
 # start-up example against `register-usage-jwt emulate`, including the attack run.
 #
 # The tests print one line per misuse case on stdout,
@@ -29,7 +29,7 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 go version
 # No Go module proxy is needed: the package has no module dependencies.
-export GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1
+export GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1
 
 step "build the C static library and the CLI (the emulator), once"
 cargo build -p register-usage-jwt-ffi -p register-usage-jwt-cli
@@ -40,25 +40,30 @@ EMULATOR=$TARGET/debug/register-usage-jwt
 export CGO_CFLAGS="-I$PWD/bindings/c/include"
 export CGO_LDFLAGS="$LIB -lpthread -ldl -lm"
 
-cd bindings/go
 step "gofmt and go vet (both builds of the example)"
+cd bindings/go
 unformatted=$(gofmt -l .)
 [ -z "$unformatted" ] || fail "not gofmt'ed: $unformatted"
 go vet ./...
 go vet -tags insecure_published_test_keys ./...
+cd ../..
+
+step "the conformance corpus is what its generator writes"
+python3 tests/fixtures/generate_conformance.py --check
 
 step "go test -race"
-go test -race -count=1 -v ./... >"$OUT/test.log" 2>&1 || { cat "$OUT/test.log"; fail "go test -race"; }
+(cd bindings/go && go test -race -count=1 -v ./...) >"$OUT/test.log" 2>&1 || { cat "$OUT/test.log"; fail "go test -race"; }
 grep '^reliability: ' "$OUT/test.log"
-grep -E '^(ok|FAIL|---)|RSS' "$OUT/test.log" | grep -v -- '--- PASS: TestInteropFixtures/' || true
+grep -E '^(ok|FAIL|---)|RSS|--- SKIP' "$OUT/test.log" || true
 echo "$(grep -c -- '--- PASS: TestInteropFixtures/' "$OUT/test.log") interop fixtures passed," \
+     "$(grep -c -- '--- PASS: TestConformanceCorpus/' "$OUT/test.log") conformance cases passed" \
+     "($(grep -c -- '--- SKIP: TestConformanceCorpus/' "$OUT/test.log") skipped)," \
      "$(grep -c '^--- PASS' "$OUT/test.log") tests passed," \
      "$(grep -c '^reliability: ' "$OUT/test.log") misuse cases refused"
 
 step "build the start-up example: as shipped, and the demo build that trusts a published TEST key"
-go build -o "$OUT/startup" ./example/startup
-go build -tags insecure_published_test_keys -o "$OUT/startup_demo_TEST_ONLY" ./example/startup
-cd ../..
+(cd bindings/go && go build -o "$OUT/startup" ./example/startup &&
+    go build -tags insecure_published_test_keys -o "$OUT/startup_demo_TEST_ONLY" ./example/startup)
 
 # The emulator: started with its arguments, its address read from its first line.
 EMU_PID=
