@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI for the Go package (bindings/go/): go vet, the tests under the race detector (every
 # interop fixture, the conformance corpus, the misuse cases, concurrent Verify + Close, the RSS leak loop), and the
-# start-up example against `register-usage-jwt emulate`, including the attack run.
+# start-up example against `register-usage-jwt emulate`, including the attack run. Also the
+# tests again with cgo's full pointer checks (GODEBUG=cgocheck=2).
 #
 # The tests print one line per misuse case on stdout,
 # "reliability: go<TAB>CASE<TAB>OUTCOME", for the README's reliability figure.
@@ -60,6 +61,11 @@ echo "$(grep -c -- '--- PASS: TestInteropFixtures/' "$OUT/test.log") interop fix
      "($(grep -c -- '--- SKIP: TestConformanceCorpus/' "$OUT/test.log") skipped)," \
      "$(grep -c '^--- PASS' "$OUT/test.log") tests passed," \
      "$(grep -c '^reliability: ' "$OUT/test.log") misuse cases refused"
+
+step "without the race detector: cgo's full pointer checks (GODEBUG=cgocheck=2), the RSS leak loop at its strict bound"
+(cd bindings/go && GODEBUG=cgocheck=2 go test -count=1 -v ./...) >"$OUT/test-cgocheck.log" 2>&1 ||
+    { cat "$OUT/test-cgocheck.log"; fail "go test with GODEBUG=cgocheck=2"; }
+grep -E '^(ok|FAIL)|RSS|unfreed' "$OUT/test-cgocheck.log"
 
 step "build the start-up example: as shipped, and the demo build that trusts a published TEST key"
 (cd bindings/go && go build -o "$OUT/startup" ./example/startup &&

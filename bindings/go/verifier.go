@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -36,6 +37,9 @@ const MaxTokenLen = 8192
 // MaxKeys is the most keys (key versions) one Verifier takes; the library refuses more
 // with CodeKeyCount.
 const MaxKeys = 8
+
+// liveVerifiers counts the C verifiers created and not yet freed (the tests read it).
+var liveVerifiers int64
 
 // Verifier checks RegisterUsage tokens for one product. Create it once at start-up with
 // NewVerifier, use it from any number of goroutines, and Close it when done (a finaliser
@@ -161,6 +165,7 @@ func newVerifier(productCode string, keys map[uint32][]byte, allowTestKeys bool)
 	if status != C.RUJ_OK {
 		return nil, errorFrom(status, &cErr)
 	}
+	atomic.AddInt64(&liveVerifiers, 1)
 	v := &Verifier{ptr: ptr}
 	runtime.SetFinalizer(v, (*Verifier).Close)
 	return v, nil
@@ -177,6 +182,7 @@ func (v *Verifier) Close() error {
 	if v.ptr != nil {
 		C.ruj_verifier_free(v.ptr)
 		v.ptr = nil
+		atomic.AddInt64(&liveVerifiers, -1)
 		runtime.SetFinalizer(v, nil)
 	}
 	return nil
