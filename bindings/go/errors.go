@@ -80,7 +80,9 @@ type Error struct {
 	Code string
 	// Message: what happened and what to do.
 	Message string
-	// Status: the C ABI's numeric ruj_status (0 for errors raised by this package alone).
+	// Status: the C ABI's numeric ruj_status; for the errors this package raises before
+	// calling the library, the status the C ABI has for them (RUJ_INVALID_ARGUMENT for a
+	// NUL byte, RUJ_NULL_ARGUMENT for a nil *Verifier), and 0 for CodeClosed.
 	Status int
 }
 
@@ -104,6 +106,6 @@ func kindOfStatus(status int) Kind {
 	return KindUsage
 }
 
-func usageError(code, message string) *Error {
-	return &Error{Kind: KindUsage, Code: code, Message: message}
+func usageError(code, message string, status int) *Error {
+	return &Error{Kind: KindUsage, Code: code, Message: message, Status: status}
 }

@@ -210,7 +210,7 @@ func (v *Verifier) VerifyReplayableWithoutNonce(token string, keyVersion uint32)
 
 func (v *Verifier) verify(token string, keyVersion uint32, nonce *string) (Registration, error) {
 	if v == nil {
-		return Registration{}, usageError(CodeNullArgument, "Verify called on a nil *Verifier: create one with NewVerifier")
+		return Registration{}, usageError(CodeNullArgument, "Verify called on a nil *Verifier: create one with NewVerifier", C.RUJ_NULL_ARGUMENT)
 	}
 	if err := noNUL("token", token); err != nil {
 		return Registration{}, err
@@ -228,7 +228,7 @@ func (v *Verifier) verify(token string, keyVersion uint32, nonce *string) (Regis
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if v.ptr == nil {
-		return Registration{}, usageError(CodeClosed, "the verifier was used after Close: create a new one with NewVerifier")
+		return Registration{}, usageError(CodeClosed, "the verifier was used after Close: create a new one with NewVerifier", 0)
 	}
 	var status C.ruj_status
 	if nonce != nil {
@@ -291,7 +291,7 @@ func errorFrom(status C.ruj_status, cErr *C.ruj_error) *Error {
 func noNUL(what, s string) error {
 	if i := strings.IndexByte(s, 0); i >= 0 {
 		return usageError(CodeInvalidArgument, "the "+what+" holds a NUL byte (at byte "+strconv.Itoa(i)+
-			"), which no valid "+what+" holds; it was not passed to the library")
+			"), which no valid "+what+" holds; it was not passed to the library", C.RUJ_INVALID_ARGUMENT)
 	}
 	return nil
 }
