@@ -1,0 +1,5 @@
+//go:build !race
+
+package registerusagejwt
+
+const raceEnabled = false
