@@ -11,7 +11,8 @@
 #   reliability: <surface> TAB <case> TAB <outcome>
 # and this script counts them. It runs, in this order: the start-up program's attack test,
 # the tool's fail-closed tests (catalog feature), the C ABI and C++ checks (bindings/c/ci.sh) and the
-# Python package's checks (bindings/python/ci.sh), so CI runs the binding checks through it.
+# Python package's checks (bindings/python/ci.sh) and the Go package's (bindings/go/ci.sh),
+# so CI runs the binding checks through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
@@ -34,8 +35,9 @@ run startup cargo test -p register-usage-startup-example --test environment_atta
 run tool cargo test -p register-usage-jwt-cli --features catalog --test fail_closed -- --nocapture
 run c bindings/c/ci.sh --skip-miri
 run python env PYTEST_ADDOPTS=-s bindings/python/ci.sh
+run go bindings/go/ci.sh
 
-lines=$(cat "$LOG_DIR"/{startup,tool,c,python}.log | tr -d '\r' | grep -aoE 'reliability: [^	]+	[^	]+	.*' || true)
+lines=$(cat "$LOG_DIR"/{startup,tool,c,python,go}.log | tr -d '\r' | grep -aoE 'reliability: [^	]+	[^	]+	.*' || true)
 if [ -z "$lines" ]; then
     echo "FAILED: no reliability lines in the logs" >&2
     exit 1
@@ -50,6 +52,7 @@ names = {
     "c-abi": ("the C ABI: NULLs, lengths, bad UTF-8, misuse", "`bindings/c/ci.sh`"),
     "c++": ("the C++ wrapper: moved-from objects, embedded NULs", "`bindings/c/ci.sh`"),
     "python": ("the Python package: wrong types, NULs, surrogates, misuse", "`bindings/python/ci.sh`"),
+    "go": ("the Go package: NULs, bad UTF-8, size bound, nil, use after Close, concurrent Close", "`bindings/go/ci.sh`"),
 }
 seen = set()
 for line in sys.stdin:
