@@ -14,8 +14,7 @@
 /// 2048 bits, the AWS documentation's sample key or one of this crate's published test keys
 /// **fails the build**, with `register-usage-jwt: <path>: <what is wrong> (code <code>)`
 /// pointing at the path. Your binary then carries the key's DER, prepared (its Montgomery
-/// constants computed at compile time), and cannot start with a
-/// wrong key file.
+/// constants computed at compile time), and cannot start with a wrong key file.
 ///
 /// ```
 /// use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier};

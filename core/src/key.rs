@@ -627,10 +627,23 @@ fn modulus_is_in_der(key: &EmbeddedKey) -> bool {
     else {
         return false;
     };
-    // Big-endian bytes against the little-endian limbs' bytes, low byte first; every byte
-    // above the DER's must be zero.
-    let mut limb_bytes = key.modulus.iter().flat_map(|w| w.to_le_bytes());
-    bytes.iter().rev().all(|&b| limb_bytes.next() == Some(b)) && limb_bytes.all(|b| b == 0)
+    // Eight big-endian bytes at a time from the low end against the little-endian limbs;
+    // every limb above the DER's bytes must be zero.
+    let mut limbs = key.modulus.iter();
+    bytes.rchunks(8).all(|chunk| {
+        let word = match <[u8; 8]>::try_from(chunk) {
+            Ok(word) => word,
+            // The top chunk, when the length is not a multiple of eight.
+            Err(_) => {
+                let mut word = [0u8; 8];
+                if let Some(low) = word.get_mut(8usize.saturating_sub(chunk.len())..) {
+                    low.copy_from_slice(chunk);
+                }
+                word
+            }
+        };
+        limbs.next() == Some(&u64::from_be_bytes(word))
+    }) && limbs.all(|&w| w == 0)
 }
 
 /// Whether `value` is an exponent [`exponent_value`] accepts.

@@ -293,7 +293,8 @@ impl<const N: usize> Modulus<N> {
     ///    `t < n · R`.
     /// 2. `n > 1` (with 1., `n` is a modulus Montgomery arithmetic works with) and `r2 < n`.
     /// 3. `y = REDC(r2)`, so `y < n` and `y ≡ r2 · R⁻¹ (mod n)`.
-    /// 4. `y + k · n = R` exactly. With `0 ≤ y < n`, this makes `y = R mod n` (and
+    /// 4. `y + k · n = R` exactly (for `k = 1`, `y + n = R`, without a multiplication).
+    ///    With `0 ≤ y < n`, this makes `y = R mod n` (and
     ///    `k = ⌊R / n⌋`), whatever `k` was given; so `r2 · R⁻¹ ≡ R`, that is
     ///    `r2 ≡ R² (mod n)`, and with 2., `r2 = R² mod n`.
     ///
@@ -322,16 +323,18 @@ impl<const N: usize> Modulus<N> {
         let t = scratch.get_mut(..N.checked_mul(2)?.checked_add(1)?)?;
         t.get_mut(..N)?.copy_from_slice(&modulus.r2);
         let y = modulus.reduce(t);
-        // k · n + y, which must be R: words 0..N zero, word N one, the rest zero.
-        let mut sum = [0u64; WIDE];
-        let sum = sum.get_mut(..N.checked_add(quotient.len())?.checked_add(1)?)?;
-        mul_add(sum, quotient, &modulus.n);
-        let carry = add_assign(sum.get_mut(..N)?, &y);
-        propagate(sum.get_mut(N..)?, u128::from(carry));
-        let (low, high) = sum.split_at(N);
-        let is_r = low.iter().all(|&w| w == 0)
-            && high.first() == Some(&1)
-            && high.get(1..)?.iter().all(|&w| w == 0);
+        // k · n + y, which must be R. For the usual k = 1 (a modulus of exactly 64N bits),
+        // n + y = R with no multiplication.
+        let is_r = if quotient == [1] {
+            sums_to_power_of_two(&modulus.n, &y)
+        } else {
+            // k · n < 2^(64 (N + len k)); its words from N up must be zero.
+            let mut product = [0u64; WIDE];
+            let product = product.get_mut(..N.checked_add(quotient.len())?)?;
+            mul_add(product, quotient, &modulus.n);
+            let (low, high) = product.split_at(N);
+            high.iter().all(|&w| w == 0) && sums_to_power_of_two(low, &y)
+        };
         is_r.then_some(modulus)
     }
 
@@ -529,6 +532,21 @@ pub(crate) fn bit_length(x: &[u64]) -> usize {
             .saturating_add(64)
             .saturating_sub(x.get(top).map_or(0, |w| w.leading_zeros() as usize)),
     }
+}
+
+/// Whether `a + b = 2^(64 · len)` exactly, for `a` and `b` of the same length `len`: every
+/// word of the sum zero, and a carry out of the top.
+fn sums_to_power_of_two(a: &[u64], b: &[u64]) -> bool {
+    let mut carry = false;
+    for (&x, &y) in a.iter().zip(b) {
+        let (sum, c1) = x.overflowing_add(y);
+        let (sum, c2) = sum.overflowing_add(u64::from(carry));
+        if sum != 0 {
+            return false;
+        }
+        carry = c1 || c2;
+    }
+    a.len() == b.len() && carry
 }
 
 /// Whether `n` is odd and above one (Montgomery arithmetic needs an odd modulus; one is
