@@ -77,24 +77,13 @@ impl PreparedKey {
             return None;
         }
         let modulus = match limbs {
-            LIMBS_2048 => PreparedModulus::Up2048(Box::new(Modulus::from_parts(
-                modulus.try_into().ok()?,
-                n0_inv,
-                r2.try_into().ok()?,
-                quotient,
-            )?)),
-            LIMBS_3072 => PreparedModulus::Up3072(Box::new(Modulus::from_parts(
-                modulus.try_into().ok()?,
-                n0_inv,
-                r2.try_into().ok()?,
-                quotient,
-            )?)),
-            _ => PreparedModulus::Up4096(Box::new(Modulus::from_parts(
-                modulus.try_into().ok()?,
-                n0_inv,
-                r2.try_into().ok()?,
-                quotient,
-            )?)),
+            LIMBS_2048 => {
+                PreparedModulus::Up2048(Modulus::from_parts(modulus, n0_inv, r2, quotient)?)
+            }
+            LIMBS_3072 => {
+                PreparedModulus::Up3072(Modulus::from_parts(modulus, n0_inv, r2, quotient)?)
+            }
+            _ => PreparedModulus::Up4096(Modulus::from_parts(modulus, n0_inv, r2, quotient)?),
         };
         Some(Self {
             modulus,

@@ -302,22 +302,39 @@ impl<const N: usize> Modulus<N> {
     /// AWS Marketplace uses, `N²/3` at most (a 2049-bit modulus in the 3072-bit class).
     ///
     /// `None` if any check fails.
+    ///
+    /// The result is boxed here, straight from the slices, so the limbs are copied once.
     pub(crate) fn from_parts(
-        n: [u64; N],
+        n: &[u64],
         n0_inv: u64,
-        r2: [u64; N],
+        r2: &[u64],
         quotient: &[u64],
-    ) -> Option<Self> {
-        if N < BLOCK || N > MAX_LIMBS || !is_odd_above_one(&n) {
+    ) -> Option<alloc::boxed::Box<Self>> {
+        let modulus = alloc::boxed::Box::new(Self {
+            n: n.try_into().ok()?,
+            n0_inv,
+            r2: r2.try_into().ok()?,
+        });
+        modulus.constants_hold(quotient).then_some(modulus)
+    }
+
+    /// The checks of [`Modulus::from_parts`].
+    fn constants_hold(&self, quotient: &[u64]) -> bool {
+        self.constants_hold_or_none(quotient).unwrap_or(false)
+    }
+
+    fn constants_hold_or_none(&self, quotient: &[u64]) -> Option<bool> {
+        let (n, n0_inv, r2) = (&self.n, self.n0_inv, &self.r2);
+        if N < BLOCK || N > MAX_LIMBS || !is_odd_above_one(n) {
             return None;
         }
-        if n.first()?.wrapping_mul(n0_inv) != u64::MAX || !less_than(&r2, &n) {
+        if n.first()?.wrapping_mul(n0_inv) != u64::MAX || !less_than(r2, n) {
             return None;
         }
         if quotient.is_empty() || quotient.len() > N {
             return None;
         }
-        let modulus = Self { n, n0_inv, r2 };
+        let modulus = self;
         // y = REDC(r2): r2 in the low words of the scratch, the rest zero.
         let mut scratch = [0u64; WIDE];
         let t = scratch.get_mut(..N.checked_mul(2)?.checked_add(1)?)?;
@@ -335,7 +352,7 @@ impl<const N: usize> Modulus<N> {
             let (low, high) = product.split_at(N);
             high.iter().all(|&w| w == 0) && sums_to_power_of_two(low, &y)
         };
-        is_r.then_some(modulus)
+        Some(is_r)
     }
 
     /// `−n⁻¹ mod 2⁶⁴`, as [`Modulus::new`] computed it.
@@ -792,52 +809,52 @@ mod tests {
         sub_assign(&mut r_minus_kn, &kn[..N]);
         assert!(less_than(&r_minus_kn, &ours.n), "R - k·n < n");
         assert_eq!(k.last().map(|&w| w != 0), Some(true), "no high zero word");
-        let back = Modulus::from_parts(ours.n, ours.n0_inv, ours.r2, &k);
-        assert_eq!(back.as_ref(), Some(ours));
+        let back = Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &k);
+        assert_eq!(back.as_deref(), Some(ours));
         // Tampered: each constant off by a little, and R² off by n.
         let mut r2 = ours.r2;
         r2[N / 2] ^= 1;
         assert!(
-            Modulus::from_parts(ours.n, ours.n0_inv, r2, &k).is_none(),
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &r2, &k).is_none(),
             "R² bit"
         );
         let mut r2 = ours.r2;
         if !add_assign(&mut r2, &ours.n) {
             assert!(
-                Modulus::from_parts(ours.n, ours.n0_inv, r2, &k).is_none(),
+                Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &r2, &k).is_none(),
                 "R² + n"
             );
         }
         let mut r2 = ours.r2;
         r2[0] = r2[0].wrapping_sub(1);
         assert!(
-            Modulus::from_parts(ours.n, ours.n0_inv, r2, &k).is_none(),
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &r2, &k).is_none(),
             "R² - 1"
         );
         assert!(
-            Modulus::from_parts(ours.n, ours.n0_inv ^ 4, ours.r2, &k).is_none(),
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv ^ 4, &ours.r2, &k).is_none(),
             "n0_inv"
         );
         let mut k1 = k.clone();
         k1[0] = k1[0].wrapping_add(1);
         assert!(
-            Modulus::from_parts(ours.n, ours.n0_inv, ours.r2, &k1).is_none(),
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &k1).is_none(),
             "k + 1"
         );
         let mut k1 = k.clone();
         k1[0] = k1[0].wrapping_sub(1);
         assert!(
-            Modulus::from_parts(ours.n, ours.n0_inv, ours.r2, &k1).is_none(),
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &k1).is_none(),
             "k - 1"
         );
         assert!(
-            Modulus::from_parts(ours.n, ours.n0_inv, ours.r2, &[]).is_none(),
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &[]).is_none(),
             "no k"
         );
         let mut n = ours.n;
         n[N - 1] ^= 1 << 7;
         assert!(
-            Modulus::from_parts(n, ours.n0_inv, ours.r2, &k).is_none(),
+            Modulus::<N>::from_parts(&n, ours.n0_inv, &ours.r2, &k).is_none(),
             "n"
         );
     }
