@@ -294,16 +294,15 @@ impl<const N: usize> Modulus<N> {
     /// 2. `n > 1` (with 1., `n` is a modulus Montgomery arithmetic works with) and `r2 < n`.
     /// 3. `y = REDC(r2)`, so `y < n` and `y ≡ r2 · R⁻¹ (mod n)`.
     /// 4. `y + k · n = R` exactly (for `k = 1`, `y + n = R`, without a multiplication).
-    ///    With `0 ≤ y < n`, this makes `y = R mod n` (and
-    ///    `k = ⌊R / n⌋`), whatever `k` was given; so `r2 · R⁻¹ ≡ R`, that is
-    ///    `r2 ≡ R² (mod n)`, and with 2., `r2 = R² mod n`.
+    ///    With `0 ≤ y < n`, this makes `y = R mod n` (and `k = ⌊R / n⌋`), whatever `k` was
+    ///    given; so `r2 · R⁻¹ ≡ R`, that is `r2 ≡ R² (mod n)`, and with 2., `r2 = R² mod n`.
     ///
-    /// The product `k · n` costs `N` word products per word of `k`: `N` for the key sizes
-    /// AWS Marketplace uses, `N²/3` at most (a 2049-bit modulus in the 3072-bit class).
+    /// The product `k · n` costs `N` word products per word of `k`: none for the key sizes
+    /// AWS Marketplace uses (`k = 1`), `N²/3` at most (a 2049-bit modulus in the 3072-bit
+    /// class).
     ///
-    /// `None` if any check fails.
-    ///
-    /// The result is boxed here, straight from the slices, so the limbs are copied once.
+    /// `None` if any check fails, or if a slice is not `N` limbs long. The result is boxed
+    /// straight from the slices, so the limbs are copied once.
     pub(crate) fn from_parts(
         n: &[u64],
         n0_inv: u64,
@@ -323,6 +322,7 @@ impl<const N: usize> Modulus<N> {
         self.constants_hold_or_none(quotient).unwrap_or(false)
     }
 
+    /// [`Modulus::constants_hold`], `None` for a failed check before the reduction.
     fn constants_hold_or_none(&self, quotient: &[u64]) -> Option<bool> {
         let (n, n0_inv, r2) = (&self.n, self.n0_inv, &self.r2);
         if N < BLOCK || N > MAX_LIMBS || !is_odd_above_one(n) {
