@@ -1,7 +1,10 @@
 //! Criterion benches of the public API and of the pieces a verification is made of.
 //!
 //! - `full_verify/<bits>`: `Verifier::verify` on a valid token, key prepared once.
-//! - `key_prep/{from_pem,from_der}/<bits>`: loading and preparing a public key.
+//! - `key_prep/{from_pem,from_der}/<bits>`: loading and preparing a public key;
+//!   `key_prep/from_embedded/<bits>`: loading a key `embed_product_key!` prepared at compile
+//!   time (the seller-like keys of `checks/compare/fixtures/`, which the production policy
+//!   accepts; the same sizes as the test keys).
 //! - `rejections/*`: a bad signature (costs a full public operation) and the cheap paths
 //!   (wrong segment count, bad base64, wrong `alg`, oversized token, unknown key version).
 //! - `pieces/*`: the steps of a verification, rebuilt from the same dependencies because the
@@ -30,7 +33,7 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U2048, U3072, U4096, Uint};
-use register_usage_jwt::{Error, KeyPolicy, Nonce, PublicKey, Verifier, fuzzing};
+use register_usage_jwt::{EmbeddedKey, Error, KeyPolicy, Nonce, PublicKey, Verifier, fuzzing};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -112,10 +115,30 @@ fn full_verify(c: &mut Criterion) {
     group.finish();
 }
 
+/// Seller-like product keys (checks/compare/fixtures/), embedded as a seller would.
+fn embedded_key(bits: usize) -> EmbeddedKey {
+    const KEY_2048: EmbeddedKey =
+        register_usage_jwt::embed_product_key!("checks/compare/fixtures/seller-rsa2048.pub.pem");
+    const KEY_3072: EmbeddedKey =
+        register_usage_jwt::embed_product_key!("checks/compare/fixtures/seller-rsa3072.pub.pem");
+    const KEY_4096: EmbeddedKey =
+        register_usage_jwt::embed_product_key!("checks/compare/fixtures/seller-rsa4096.pub.pem");
+    match bits {
+        2048 => KEY_2048,
+        3072 => KEY_3072,
+        _ => KEY_4096,
+    }
+}
+
 fn key_prep(c: &mut Criterion) {
     let mut group = c.benchmark_group("key_prep");
     for bits in BITS {
         let f = fixture(bits);
+        let embedded = embedded_key(bits);
+        assert_eq!(PublicKey::from_embedded(embedded).unwrap().bits(), bits);
+        group.bench_function(BenchmarkId::new("from_embedded", bits), |b| {
+            b.iter(|| PublicKey::from_embedded(black_box(embedded)).unwrap())
+        });
         group.bench_function(BenchmarkId::new("from_pem", bits), |b| {
             b.iter(|| {
                 PublicKey::from_pem_with_policy(

@@ -13,8 +13,8 @@
 /// [`KeyPolicy::Production`](crate::KeyPolicy::Production): a malformed key, a key under
 /// 2048 bits, the AWS documentation's sample key or one of this crate's published test keys
 /// **fails the build**, with `register-usage-jwt: <path>: <what is wrong> (code <code>)`
-/// pointing at the path. Your binary then carries the key's DER and cannot start with a
-/// wrong key file.
+/// pointing at the path. Your binary then carries the key's DER, prepared (its Montgomery
+/// constants computed at compile time), and cannot start with a wrong key file.
 ///
 /// ```
 /// use register_usage_jwt::{EmbeddedKey, PublicKey, Verifier};
@@ -46,7 +46,9 @@
 ///
 /// The file may be PEM (`BEGIN PUBLIC KEY` or `BEGIN RSA PUBLIC KEY`) exactly as AWS
 /// Marketplace gave it, or DER; Cargo rebuilds your crate when it changes. The expansion is
-/// a `const` expression holding the DER bytes, so a `no_std` binary can use it.
+/// a `const` expression holding the DER bytes and the prepared key, so a `no_std` binary can
+/// use it, and [`PublicKey::from_embedded`](crate::PublicKey::from_embedded) does no parsing,
+/// hashing or division at start-up.
 #[macro_export]
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 macro_rules! embed_product_key {

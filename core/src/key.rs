@@ -1,6 +1,8 @@
 //! Public keys: loading from PEM or DER, refusing weak and publicly known keys, and
 //! preparing the modulus once for every token that follows.
 
+use alloc::vec;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::key_form::{KeyEncoding, decode_key};
@@ -49,11 +51,14 @@ pub enum KeyPolicy {
     DangerouslyAllowPublishedTestKeys,
 }
 
-/// A product key embedded in the seller's binary, already checked when it was compiled.
+/// A product key embedded in the seller's binary, already checked and prepared when it was
+/// compiled.
 ///
 /// Made only by `register_usage_jwt::embed_product_key!` (feature `macros`), which reads the
 /// PEM file at compile time and fails the build if the key is malformed, weak or publicly
-/// known.
+/// known. Besides the key's DER it holds what loading the key would compute: the modulus in
+/// the limbs the arithmetic uses, its Montgomery constants, the exponent, the size and the
+/// fingerprint, so [`PublicKey::from_embedded`] parses, hashes and divides nothing.
 ///
 /// ```
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
@@ -66,7 +71,7 @@ pub enum KeyPolicy {
 /// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 /// # ))?;
 /// # #[allow(non_snake_case)]
-/// # let PRODUCT_KEY_V1 = EmbeddedKey::__checked_at_compile_time(der.der().to_vec().leak());
+/// # let PRODUCT_KEY_V1 = register_usage_jwt::__prepare_for_embedding(der.der())?.__leak();
 ///
 /// // At start-up:
 /// let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
@@ -75,16 +80,64 @@ pub enum KeyPolicy {
 /// # let _ = verifier;
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EmbeddedKey {
     der: &'static [u8],
+    /// Where the modulus (big-endian, without leading zeros) starts in `der`.
+    modulus_at: usize,
+    /// The modulus, little-endian limbs of its size class (32, 48 or 64).
+    modulus: &'static [u64],
+    /// `R² mod n`, `R = 2^(64 · limbs)`, little-endian limbs.
+    r2: &'static [u64],
+    /// `−n⁻¹ mod 2⁶⁴`.
+    n0_inv: u64,
+    /// `⌊R / n⌋`, little-endian (one word for a modulus of 2048, 3072 or 4096 bits).
+    quotient: &'static [u64],
+    exponent: u64,
+    bits: usize,
+    /// SHA-256 of the modulus, as [`PublicKey::fingerprint`].
+    fingerprint: [u8; 32],
+}
+
+impl fmt::Debug for EmbeddedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmbeddedKey")
+            .field("bits", &self.bits)
+            .field("exponent", &self.exponent)
+            .field("fingerprint", &Fingerprint(&self.fingerprint))
+            .finish_non_exhaustive()
+    }
 }
 
 impl EmbeddedKey {
-    /// For the macro only: `der` must have passed [`PublicKey::from_der`].
+    /// For the macro only: the parts of [`__prepare_for_embedding`]'s result for a key that
+    /// passed [`PublicKey::from_der`]. [`PublicKey::from_embedded`] checks that the
+    /// constants belong to the modulus and the modulus to `der`, and refuses the key
+    /// ([`ConfigError::Internal`]) otherwise.
     #[doc(hidden)]
-    pub const fn __checked_at_compile_time(der: &'static [u8]) -> Self {
-        Self { der }
+    #[allow(clippy::too_many_arguments)] // One literal each, from the macro's expansion.
+    pub const fn __checked_at_compile_time(
+        der: &'static [u8],
+        modulus_at: usize,
+        modulus: &'static [u64],
+        r2: &'static [u64],
+        n0_inv: u64,
+        quotient: &'static [u64],
+        exponent: u64,
+        bits: usize,
+        fingerprint: [u8; 32],
+    ) -> Self {
+        Self {
+            der,
+            modulus_at,
+            modulus,
+            r2,
+            n0_inv,
+            quotient,
+            exponent,
+            bits,
+            fingerprint,
+        }
     }
 
     /// The key's DER (SubjectPublicKeyInfo or PKCS#1, as it was embedded); see the example
@@ -92,6 +145,86 @@ impl EmbeddedKey {
     pub const fn der(&self) -> &'static [u8] {
         self.der
     }
+}
+
+/// What `embed_product_key!` embeds of a key (see [`__prepare_for_embedding`]). Not a
+/// public API: for the macro, which runs on the build host, and for tests.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct __EmbeddingParts {
+    /// The DER, as given.
+    pub der: Vec<u8>,
+    /// Where the modulus (big-endian, without leading zeros) starts in `der`.
+    pub modulus_at: usize,
+    /// The modulus, little-endian limbs of its size class.
+    pub modulus: Vec<u64>,
+    /// `R² mod n`, little-endian limbs of the size class.
+    pub r2: Vec<u64>,
+    /// `−n⁻¹ mod 2⁶⁴`.
+    pub n0_inv: u64,
+    /// `⌊R / n⌋`, little-endian, without high zero words.
+    pub quotient: Vec<u64>,
+    /// The public exponent.
+    pub exponent: u64,
+    /// The modulus size in bits.
+    pub bits: usize,
+    /// SHA-256 of the modulus.
+    pub fingerprint: [u8; 32],
+}
+
+impl __EmbeddingParts {
+    /// An [`EmbeddedKey`] of these parts, leaking them: for tests and examples that cannot
+    /// use the macro.
+    pub fn __leak(self) -> EmbeddedKey {
+        EmbeddedKey::__checked_at_compile_time(
+            self.der.leak(),
+            self.modulus_at,
+            self.modulus.leak(),
+            self.r2.leak(),
+            self.n0_inv,
+            self.quotient.leak(),
+            self.exponent,
+            self.bits,
+            self.fingerprint,
+        )
+    }
+}
+
+/// For `embed_product_key!` (on the build host): checks the DER key exactly as
+/// [`PublicKey::from_der`] does (the same errors) and returns what the macro embeds.
+///
+/// # Errors
+/// As [`PublicKey::from_der`]; [`ConfigError::Internal`] if the key's modulus is not in
+/// its DER (it always is).
+#[doc(hidden)]
+pub fn __prepare_for_embedding(der: &[u8]) -> Result<__EmbeddingParts, ConfigError> {
+    prepare_for_embedding(der, KeyPolicy::Production)
+}
+
+/// [`__prepare_for_embedding`] under any policy (the tests embed the published test keys).
+fn prepare_for_embedding(der: &[u8], policy: KeyPolicy) -> Result<__EmbeddingParts, ConfigError> {
+    let key = PublicKey::from_der_with_policy(der, policy)?;
+    let constants = key.rsa.constants().ok_or(ConfigError::Internal)?;
+    let mut modulus = vec![0u8; key.rsa.bits().div_ceil(8)];
+    let mut limbs = constants.modulus.iter().flat_map(|w| w.to_le_bytes());
+    for slot in modulus.iter_mut().rev() {
+        *slot = limbs.next().ok_or(ConfigError::Internal)?;
+    }
+    let modulus_at = der
+        .windows(modulus.len())
+        .position(|window| window == modulus.as_slice())
+        .ok_or(ConfigError::Internal)?;
+    Ok(__EmbeddingParts {
+        der: der.to_vec(),
+        modulus_at,
+        modulus: constants.modulus,
+        r2: constants.r2,
+        n0_inv: constants.n0_inv,
+        quotient: constants.quotient,
+        exponent: key.rsa.exponent(),
+        bits: key.rsa.bits(),
+        fingerprint: key.fingerprint,
+    })
 }
 
 /// An RSA public key that verifies RegisterUsage tokens, prepared once.
@@ -186,8 +319,21 @@ impl PublicKey {
         Self::from_der_with_policy(der, KeyPolicy::Production)
     }
 
-    /// Prepares a key embedded with `embed_product_key!`. The macro ran the same checks when
-    /// the seller's binary was compiled, so this fails only if the crate versions differ.
+    /// Loads a key embedded with `embed_product_key!`. The macro ran the checks of
+    /// [`PublicKey::from_der`] and computed the Montgomery constants when the seller's binary
+    /// was compiled, so this parses, hashes and divides nothing: it checks, in about one
+    /// Montgomery reduction (a few percent of one token's verification), that the embedded
+    /// constants belong to the embedded modulus and the modulus to the embedded DER, and
+    /// copies them to the heap (one allocation).
+    ///
+    /// The check: the modulus limbs are the DER's modulus bytes and have the embedded size;
+    /// `n₀ · (−n⁻¹ mod 2⁶⁴) ≡ −1 (mod 2⁶⁴)`; `R² mod n < n`; and, with `y` the Montgomery
+    /// reduction of `R² mod n` (`y ≡ R (mod n)` exactly when the constant is right),
+    /// `y + ⌊R / n⌋ · n = R` exactly, which holds only for `y = R mod n`. Each constant is
+    /// thus proven, not trusted (the reasoning is on the arithmetic's `from_parts` in
+    /// `core/src/rsa/montgomery.rs`). What is not recomputed: the fingerprint (a hash) and
+    /// the verdict against the publicly known keys, which the macro decided under
+    /// [`KeyPolicy::Production`] from the same modulus.
     ///
     /// ```
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
@@ -200,16 +346,36 @@ impl PublicKey {
     /// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     /// # ))?;
     /// # #[allow(non_snake_case)]
-    /// # let PRODUCT_KEY_V1 = EmbeddedKey::__checked_at_compile_time(der.der().to_vec().leak());
+    /// # let PRODUCT_KEY_V1 = register_usage_jwt::__prepare_for_embedding(der.der())?.__leak();
     /// let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
     /// assert_eq!(key.bits(), 3072);
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors
-    /// As [`PublicKey::from_der`].
+    /// [`ConfigError::Internal`] if the check fails, which the macro's key never does (the
+    /// macro and this crate are one version, `=`-pinned).
     pub fn from_embedded(key: EmbeddedKey) -> Result<Self, ConfigError> {
-        Self::from_der(key.der)
+        let internal = ConfigError::Internal;
+        if !(MIN_KEY_BITS..=MAX_KEY_BITS).contains(&key.bits)
+            || !exponent_in_range(key.exponent)
+            || !modulus_is_in_der(&key)
+        {
+            return Err(internal);
+        }
+        let rsa = PreparedKey::from_constants(
+            key.modulus,
+            key.r2,
+            key.n0_inv,
+            key.quotient,
+            key.bits,
+            key.exponent,
+        )
+        .ok_or(internal)?;
+        Ok(Self {
+            rsa,
+            fingerprint: key.fingerprint,
+        })
     }
 
     /// [`PublicKey::from_pem`] under an explicit [`KeyPolicy`].
@@ -451,6 +617,40 @@ fn bit_length(big_endian: &[u8]) -> usize {
 // `MIN_KEY_BITS` bits, so `e < n` needs no run-time check: this fails the build otherwise.
 const _: () = assert!(MIN_KEY_BITS > 33);
 
+/// Whether the modulus limbs of `key` are its DER's modulus bytes (big-endian, at
+/// `modulus_at`, `⌈bits / 8⌉` of them), so [`EmbeddedKey::der`] is the key that verifies.
+fn modulus_is_in_der(key: &EmbeddedKey) -> bool {
+    let Some(bytes) = key
+        .modulus_at
+        .checked_add(key.bits.div_ceil(8))
+        .and_then(|end| key.der.get(key.modulus_at..end))
+    else {
+        return false;
+    };
+    // Eight big-endian bytes at a time from the low end against the little-endian limbs;
+    // every limb above the DER's bytes must be zero.
+    let mut limbs = key.modulus.iter();
+    bytes.rchunks(8).all(|chunk| {
+        let word = match <[u8; 8]>::try_from(chunk) {
+            Ok(word) => word,
+            // The top chunk, when the length is not a multiple of eight.
+            Err(_) => {
+                let mut word = [0u8; 8];
+                if let Some(low) = word.get_mut(8usize.saturating_sub(chunk.len())..) {
+                    low.copy_from_slice(chunk);
+                }
+                word
+            }
+        };
+        limbs.next() == Some(&u64::from_be_bytes(word))
+    }) && limbs.all(|&w| w == 0)
+}
+
+/// Whether `value` is an exponent [`exponent_value`] accepts.
+fn exponent_in_range(value: u64) -> bool {
+    (3..(1 << 33)).contains(&value) && value % 2 == 1
+}
+
 /// The exponent as a number, if it is odd and within `3..=2^33 - 1` (the range `rsa`
 /// accepts, restricted to odd values since an even exponent is never an RSA key).
 fn exponent_value(big_endian: &[u8]) -> Option<u64> {
@@ -461,7 +661,7 @@ fn exponent_value(big_endian: &[u8]) -> Option<u64> {
         *slot = byte;
     }
     let value = u64::from_be_bytes(word);
-    ((3..(1 << 33)).contains(&value) && value % 2 == 1).then_some(value)
+    exponent_in_range(value).then_some(value)
 }
 
 #[cfg(test)]
@@ -587,6 +787,137 @@ mod tests {
         assert_eq!(exponent_value(&[1, 0, 0]), None);
         assert_eq!(exponent_value(&[1]), None);
         assert_eq!(exponent_value(&[]), None);
+    }
+
+    /// The published test keys of 2048 (SPKI DER and PKCS#1), 3072 and 4096 bits and the real
+    /// product key (3072 bits), embedded
+    /// and loaded: the same prepared key as run-time loading makes. Other sizes, down to
+    /// moduli far shorter than their class, are in `rsa/montgomery.rs`'s tests.
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)] // Small, known values.
+    fn embedded_constants_are_what_loading_computes() {
+        let keys: [&[u8]; 5] = [
+            include_bytes!("../keys/test-only-rsa2048.pub.der"),
+            include_bytes!("../keys/test-only-rsa2048.pub.pkcs1.pem"),
+            include_bytes!("../keys/test-only-rsa3072.pub.pem"),
+            include_bytes!("../keys/test-only-rsa4096.pub.pem"),
+            include_bytes!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"),
+        ];
+        let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
+        let mut sizes = Vec::new();
+        for key in keys {
+            let der = decode_key(key).unwrap();
+            let loaded = PublicKey::from_der_with_policy(der.der(), policy).unwrap();
+            let parts = prepare_for_embedding(der.der(), policy).unwrap();
+            assert_eq!(parts.der, der.der());
+            // Full-size moduli: ⌊R / n⌋ = 1.
+            assert_eq!(parts.quotient, [1]);
+            let embedded = PublicKey::from_embedded(parts.__leak()).unwrap();
+            assert_eq!(embedded.rsa.constants(), loaded.rsa.constants());
+            assert_eq!(
+                embedded.rsa.constants().unwrap().modulus.len() * 64,
+                loaded.bits()
+            );
+            assert_eq!(
+                (
+                    embedded.bits(),
+                    embedded.rsa.exponent(),
+                    embedded.fingerprint()
+                ),
+                (loaded.bits(), loaded.rsa.exponent(), loaded.fingerprint())
+            );
+            sizes.push(loaded.bits());
+        }
+        assert_eq!(sizes, [2048, 2048, 3072, 4096, 3072]);
+        // The production form refuses the test keys with `from_der`'s error.
+        let der = decode_key(include_bytes!("../keys/test-only-rsa3072.pub.pem")).unwrap();
+        assert_eq!(
+            __prepare_for_embedding(der.der()).unwrap_err(),
+            ConfigError::CompromisedKey {
+                key: KnownKey::CrateTestKey
+            }
+        );
+    }
+
+    /// A key whose embedded parts were changed in any way is refused by `from_embedded`,
+    /// through the hidden constructor the macro uses.
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)] // Small, known values.
+    fn tampered_embedded_keys_are_refused() {
+        let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
+        let good = |pem: &[u8]| {
+            let der = decode_key(pem).unwrap();
+            prepare_for_embedding(der.der(), policy).unwrap()
+        };
+        let parts = good(include_bytes!("../keys/test-only-rsa3072.pub.pem"));
+        let other = good(include_bytes!(
+            "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+        ));
+        let larger = good(include_bytes!("../keys/test-only-rsa4096.pub.pem"));
+        assert!(PublicKey::from_embedded(parts.clone().__leak()).is_ok());
+        type Tamper = fn(&mut __EmbeddingParts, &__EmbeddingParts, &__EmbeddingParts);
+        let cases: [(&str, Tamper); 22] = [
+            ("a modulus limb", |p, _, _| p.modulus[5] ^= 1 << 40),
+            ("the modulus's low limb", |p, _, _| p.modulus[0] ^= 2),
+            ("a DER modulus byte", |p, _, _| p.der[p.modulus_at + 7] ^= 1),
+            ("the modulus offset", |p, _, _| p.modulus_at += 1),
+            ("the modulus offset, past the end", |p, _, _| {
+                p.modulus_at = usize::MAX
+            }),
+            ("another key's constants", |p, o, _| {
+                (p.modulus, p.r2, p.n0_inv) = (o.modulus.clone(), o.r2.clone(), o.n0_inv);
+            }),
+            ("another key's R²", |p, o, _| p.r2 = o.r2.clone()),
+            ("a bit of R²", |p, _, _| p.r2[17] ^= 1 << 3),
+            ("R² + n", |p, _, _| {
+                let (r2, n) = (p.r2.clone(), p.modulus.clone());
+                let mut carry = false;
+                for (i, (a, b)) in r2.iter().zip(&n).enumerate() {
+                    let (s, c1) = a.overflowing_add(*b);
+                    let (s, c2) = s.overflowing_add(u64::from(carry));
+                    p.r2[i] = s;
+                    carry = c1 || c2;
+                }
+            }),
+            ("R² zero", |p, _, _| p.r2.iter_mut().for_each(|w| *w = 0)),
+            ("R² short", |p, _, _| {
+                p.r2.pop();
+            }),
+            ("n0_inv", |p, _, _| p.n0_inv ^= 1 << 63),
+            ("n0_inv zero", |p, _, _| p.n0_inv = 0),
+            ("the quotient", |p, _, _| p.quotient[0] = 2),
+            ("the quotient empty", |p, _, _| p.quotient.clear()),
+            ("the bits", |p, _, _| p.bits -= 1),
+            ("the bits, weak", |p, _, _| p.bits = 1024),
+            ("an even exponent", |p, _, _| p.exponent = 65536),
+            ("exponent 1", |p, _, _| p.exponent = 1),
+            ("a wider class", |p, _, _| {
+                p.modulus.resize(64, 0);
+                p.r2.resize(64, 0);
+            }),
+            ("a larger key's constants, same DER", |p, _, l| {
+                (p.modulus, p.r2, p.n0_inv, p.bits) =
+                    (l.modulus.clone(), l.r2.clone(), l.n0_inv, l.bits);
+            }),
+            ("one limb of each", |p, _, _| {
+                p.modulus[3] ^= 1 << 3;
+                p.r2[3] ^= 1 << 3;
+            }),
+        ];
+        for (what, tamper) in cases {
+            let mut bad = parts.clone();
+            tamper(&mut bad, &other, &larger);
+            assert_ne!(bad, parts, "{what}: changed nothing");
+            assert_eq!(
+                PublicKey::from_embedded(bad.__leak()).unwrap_err(),
+                ConfigError::Internal,
+                "{what}"
+            );
+        }
+        // A quotient with a high zero word is the same number.
+        let mut same = parts.clone();
+        same.quotient.push(0);
+        assert!(PublicKey::from_embedded(same.__leak()).is_ok());
     }
 
     /// The debug form names the key by its size, exponent and fingerprint (never the whole

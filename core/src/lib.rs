@@ -41,6 +41,8 @@ pub use error::{
 };
 pub use header::MAX_PRE_SIGNATURE_HEADER_LEN;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
+#[doc(hidden)]
+pub use key::{__EmbeddingParts, __prepare_for_embedding};
 pub use key::{EmbeddedKey, KeyPolicy, PublicKey};
 pub use key_form::{
     Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,

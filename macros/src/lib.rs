@@ -4,7 +4,8 @@
 //! version. [`embed_product_key!`] reads that key's file while your crate compiles, runs
 //! the same checks as [`PublicKey::from_pem`] (well-formed, 2048 to 4096 bits, not a key
 //! whose private half is public), and **fails the build** if the key would be refused at
-//! run time. Your binary then carries the key's DER and cannot start with a wrong key file.
+//! run time. Your binary then carries the key's DER, prepared (its Montgomery constants
+//! computed by the library on the build host), and cannot start with a wrong key file.
 //!
 //! ```
 //! # extern crate register_usage_jwt_core as register_usage_jwt;
@@ -42,7 +43,11 @@
 //! so your `Cargo.toml` then needs both crates, and `register-usage-jwt` under its own name.
 //!
 //! The macro runs on the build host, so your binary can be `no_std`: the expansion is a
-//! `const` expression holding the DER bytes, nothing else.
+//! `const` expression holding the DER bytes and the prepared key (the modulus as 64-bit
+//! words, `R² mod n`, `−n⁻¹ mod 2⁶⁴`, `⌊R / n⌋`, the exponent, the size and the
+//! fingerprint), nothing else. `PublicKey::from_embedded` then parses, hashes and divides
+//! nothing at start-up: it checks in about one Montgomery reduction that the constants belong
+//! to the modulus.
 //!
 //! # The key file
 //! * The path is one string literal, relative to `CARGO_MANIFEST_DIR` (the directory of
@@ -79,7 +84,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
-use register_usage_jwt_core::{ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey};
+use register_usage_jwt_core::{
+    __EmbeddingParts, ConfigError, KeyDefect, KeyPolicy, KnownKey, PublicKey,
+};
 
 /// Embeds the product key in the file at the given path, checked at compile time; expands
 /// to a `const` expression of type [`EmbeddedKey`].
@@ -210,7 +217,7 @@ fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
         ))
     })?;
 
-    let der = checked_der(&bytes, mode.policy()).map_err(|error| {
+    let checked = checked_key(&bytes, mode).map_err(|error| {
         let hint = match (mode, error) {
             (
                 Mode::Product,
@@ -237,16 +244,43 @@ fn try_expand(input: TokenStream, mode: Mode) -> Result<TokenStream, Failure> {
     )]);
     out.extend(code(";"));
     out.extend(code("const __REGISTER_USAGE_JWT_DER: &[u8] ="));
-    out.extend([TokenTree::Literal(Literal::byte_string(&der))]);
+    out.extend([TokenTree::Literal(Literal::byte_string(checked.der()))]);
     out.extend(code(";"));
-    match mode {
-        Mode::Product => {
+    match checked {
+        Checked::Product(parts) => {
             out.extend(crate_path);
-            out.extend(code(
-                "::EmbeddedKey::__checked_at_compile_time(__REGISTER_USAGE_JWT_DER)",
-            ));
+            out.extend(code("::EmbeddedKey::__checked_at_compile_time"));
+            let mut args = code("__REGISTER_USAGE_JWT_DER,");
+            args.extend([TokenTree::Literal(Literal::usize_suffixed(
+                parts.modulus_at,
+            ))]);
+            args.extend(code(","));
+            args.extend(limbs(&parts.modulus));
+            args.extend(code(","));
+            args.extend(limbs(&parts.r2));
+            args.extend(code(","));
+            args.extend([TokenTree::Literal(Literal::u64_suffixed(parts.n0_inv))]);
+            args.extend(code(","));
+            args.extend(limbs(&parts.quotient));
+            args.extend(code(","));
+            args.extend([TokenTree::Literal(Literal::u64_suffixed(parts.exponent))]);
+            args.extend(code(","));
+            args.extend([TokenTree::Literal(Literal::usize_suffixed(parts.bits))]);
+            args.extend(code(","));
+            let bytes: TokenStream = parts
+                .fingerprint
+                .iter()
+                .flat_map(|&b| {
+                    [
+                        TokenTree::Literal(Literal::u8_suffixed(b)),
+                        TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+                    ]
+                })
+                .collect();
+            args.extend([group(Delimiter::Bracket, bytes)]);
+            out.extend([group(Delimiter::Parenthesis, args)]);
         }
-        Mode::PublishedTestKeysAllowed => out.extend(code("__REGISTER_USAGE_JWT_DER")),
+        Checked::TestKey(_) => out.extend(code("__REGISTER_USAGE_JWT_DER")),
     }
     Ok(TokenStream::from(group(Delimiter::Brace, out)))
 }
@@ -331,19 +365,62 @@ fn manifest_dir() -> Result<PathBuf, &'static str> {
         .ok_or("CARGO_MANIFEST_DIR is not set, so the path cannot be resolved; build with cargo")
 }
 
-/// Checks the key under `policy` and returns its DER (SPKI or PKCS#1, as in the file).
-fn checked_der(bytes: &[u8], policy: KeyPolicy) -> Result<Vec<u8>, ConfigError> {
+/// A key that passed the checks of its macro.
+enum Checked {
+    /// `embed_product_key!`: the key prepared by the library, as `EmbeddedKey` holds it.
+    Product(__EmbeddingParts),
+    /// `embed_test_key!`: the DER alone.
+    TestKey(Vec<u8>),
+}
+
+impl Checked {
+    fn der(&self) -> &[u8] {
+        match self {
+            Checked::Product(parts) => &parts.der,
+            Checked::TestKey(der) => der,
+        }
+    }
+}
+
+/// Checks the key under the macro's policy; returns its DER (SPKI or PKCS#1, as in the file)
+/// and, for a product key, what `EmbeddedKey` holds.
+fn checked_key(bytes: &[u8], mode: Mode) -> Result<Checked, ConfigError> {
     // The library's one function decides the form (PEM of any width, escaped PEM, base64 or
     // binary DER), so the macro, `PublicKey::from_pem` and the CLI never disagree.
     let decoded =
         register_usage_jwt_core::decode_key(bytes).map_err(|defect| ConfigError::InvalidKey {
             defect: KeyDefect::Form { defect },
         })?;
-    let der = decoded.der().to_vec();
+    let der = decoded.der();
     // What the binary loads must be exactly what was checked: the embedded DER, read the
-    // way `PublicKey::from_embedded` (or the test loader) reads it.
-    PublicKey::from_der_with_policy(&der, policy)?;
-    Ok(der)
+    // way `PublicKey::from_der` (or the test loader) reads it. For a product key the library
+    // runs those checks and prepares the key (its Montgomery constants, with its own
+    // arithmetic), so `PublicKey::from_embedded` only verifies the constants.
+    match mode {
+        Mode::Product => Ok(Checked::Product(
+            register_usage_jwt_core::__prepare_for_embedding(der)?,
+        )),
+        Mode::PublishedTestKeysAllowed => {
+            PublicKey::from_der_with_policy(der, mode.policy())?;
+            Ok(Checked::TestKey(der.to_vec()))
+        }
+    }
+}
+
+/// `&[w0, w1, ...]` as `u64` literals.
+fn limbs(words: &[u64]) -> TokenStream {
+    let list: TokenStream = words
+        .iter()
+        .flat_map(|&w| {
+            [
+                TokenTree::Literal(Literal::u64_suffixed(w)),
+                TokenTree::Punct(Punct::new(',', Spacing::Alone)),
+            ]
+        })
+        .collect();
+    let mut out = code("&");
+    out.extend([group(Delimiter::Bracket, list)]);
+    out
 }
 
 fn code(source: &str) -> TokenStream {

@@ -24,6 +24,15 @@ fn real_product_key_embeds_and_loads() {
     assert_eq!(PRODUCT_KEY_V1.der().first(), Some(&0x30));
 }
 
+/// The expansion's literals are exactly the library's preparation of the key (the modulus
+/// limbs, `R² mod n`, `−n⁻¹ mod 2⁶⁴`, `⌊R / n⌋`, exponent, size, fingerprint, DER).
+#[test]
+fn expansion_is_the_librarys_preparation() {
+    let der = register_usage_jwt::decode_key(REAL_KEY_PEM.as_bytes()).expect("PEM decodes");
+    let parts = register_usage_jwt::__prepare_for_embedding(der.der()).expect("key prepares");
+    assert_eq!(parts.__leak(), PRODUCT_KEY_V1);
+}
+
 #[test]
 fn expansion_is_usable_in_expressions_and_statics() {
     static KEYS: [EmbeddedKey; 1] = [embed_product_key!(

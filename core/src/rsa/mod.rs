@@ -13,6 +13,7 @@
 //! crate's own arithmetic is in docs/performance.md.
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 use sha2::{Digest, Sha256};
 
 use crate::error::SignatureDefect;
@@ -48,6 +49,66 @@ impl PreparedKey {
             bits,
             exponent,
         })
+    }
+
+    /// Takes a key prepared on the build host ([`PreparedKey::constants`], through
+    /// `embed_product_key!`) after checking, in about one Montgomery reduction, that the
+    /// constants belong to the modulus ([`Modulus::from_parts`]) and that the modulus has
+    /// `bits` bits and the size class [`PreparedKey::new`] would give it. `None` otherwise.
+    ///
+    /// `modulus` and `r2` are little-endian limbs of the class width (32, 48 or 64).
+    pub(crate) fn from_constants(
+        modulus: &[u64],
+        r2: &[u64],
+        n0_inv: u64,
+        quotient: &[u64],
+        bits: usize,
+        exponent: u64,
+    ) -> Option<Self> {
+        // The class `PreparedModulus::new` picks from the modulus's byte length.
+        let limbs = match bits.div_ceil(8) {
+            0 => return None,
+            1..=256 => LIMBS_2048,
+            257..=384 => LIMBS_3072,
+            385..=MAX_MODULUS_LEN => LIMBS_4096,
+            _ => return None,
+        };
+        if modulus.len() != limbs || montgomery::bit_length(modulus) != bits {
+            return None;
+        }
+        let modulus = match limbs {
+            LIMBS_2048 => {
+                PreparedModulus::Up2048(Modulus::from_parts(modulus, n0_inv, r2, quotient)?)
+            }
+            LIMBS_3072 => {
+                PreparedModulus::Up3072(Modulus::from_parts(modulus, n0_inv, r2, quotient)?)
+            }
+            _ => PreparedModulus::Up4096(Modulus::from_parts(modulus, n0_inv, r2, quotient)?),
+        };
+        Some(Self {
+            modulus,
+            bits,
+            exponent,
+        })
+    }
+
+    /// What `embed_product_key!` embeds of this key, for [`PreparedKey::from_constants`]:
+    /// the modulus and `R² mod n` (little-endian limbs of the class width), `−n⁻¹ mod 2⁶⁴`
+    /// and `⌊R / n⌋` (little-endian, no high zero words).
+    pub(crate) fn constants(&self) -> Option<Constants> {
+        fn of<const N: usize>(m: &Modulus<N>) -> Option<Constants> {
+            Some(Constants {
+                modulus: m.limbs().to_vec(),
+                r2: m.r2().to_vec(),
+                n0_inv: m.n0_inv(),
+                quotient: m.r_quotient()?,
+            })
+        }
+        match &self.modulus {
+            PreparedModulus::Up2048(m) => of(m),
+            PreparedModulus::Up3072(m) => of(m),
+            PreparedModulus::Up4096(m) => of(m),
+        }
     }
 
     /// The modulus size in bits.
@@ -91,6 +152,19 @@ impl PreparedKey {
             .public_operation(self.exponent, signature, em)?;
         emsa_pss_verify(&message_hash, em, em_bits)
     }
+}
+
+/// A prepared modulus's Montgomery constants, as [`PreparedKey::constants`] gives them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Constants {
+    /// `n`, little-endian limbs of the class width.
+    pub(crate) modulus: Vec<u64>,
+    /// `R² mod n`, little-endian limbs of the class width.
+    pub(crate) r2: Vec<u64>,
+    /// `−n⁻¹ mod 2⁶⁴`.
+    pub(crate) n0_inv: u64,
+    /// `⌊R / n⌋`, little-endian, without high zero words.
+    pub(crate) quotient: Vec<u64>,
 }
 
 /// A modulus with its Montgomery constants, computed once.

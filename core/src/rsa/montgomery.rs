@@ -280,6 +280,119 @@ impl<const N: usize> Modulus<N> {
         Some(Self { n, n0_inv, r2 })
     }
 
+    /// Takes a modulus with constants computed elsewhere (by `embed_product_key!`, on the
+    /// build host, with [`Modulus::new`]) after checking that they belong to it, in about
+    /// one Montgomery reduction (`N²` word products, where `s^65537` takes about `28 N²`)
+    /// instead of the long division [`Modulus::new`] makes.
+    ///
+    /// `quotient` is `k = ⌊R / n⌋` (`R = 2^(64N)`), little-endian, as short as it may be
+    /// (one word, `1`, for a modulus of exactly `64N` bits). The checks, all exact:
+    ///
+    /// 1. `n₀ · n0_inv ≡ −1 (mod 2⁶⁴)`: `n0_inv` is `−n⁻¹ mod 2⁶⁴` (and `n` is odd), so
+    ///    the reduction below computes `REDC(t) = t · R⁻¹ mod n`, fully reduced, for any
+    ///    `t < n · R`.
+    /// 2. `n > 1` (with 1., `n` is a modulus Montgomery arithmetic works with) and `r2 < n`.
+    /// 3. `y = REDC(r2)`, so `y < n` and `y ≡ r2 · R⁻¹ (mod n)`.
+    /// 4. `y + k · n = R` exactly (for `k = 1`, `y + n = R`, without a multiplication).
+    ///    With `0 ≤ y < n`, this makes `y = R mod n` (and `k = ⌊R / n⌋`), whatever `k` was
+    ///    given; so `r2 · R⁻¹ ≡ R`, that is `r2 ≡ R² (mod n)`, and with 2., `r2 = R² mod n`.
+    ///
+    /// The product `k · n` costs `N` word products per word of `k`: none for the key sizes
+    /// AWS Marketplace uses (`k = 1`), `N²/3` at most (a 2049-bit modulus in the 3072-bit
+    /// class).
+    ///
+    /// `None` if any check fails, or if a slice is not `N` limbs long. The result is boxed
+    /// straight from the slices, so the limbs are copied once.
+    pub(crate) fn from_parts(
+        n: &[u64],
+        n0_inv: u64,
+        r2: &[u64],
+        quotient: &[u64],
+    ) -> Option<alloc::boxed::Box<Self>> {
+        let modulus = alloc::boxed::Box::new(Self {
+            n: n.try_into().ok()?,
+            n0_inv,
+            r2: r2.try_into().ok()?,
+        });
+        modulus.constants_hold(quotient).then_some(modulus)
+    }
+
+    /// The checks of [`Modulus::from_parts`].
+    fn constants_hold(&self, quotient: &[u64]) -> bool {
+        self.constants_hold_or_none(quotient).unwrap_or(false)
+    }
+
+    /// [`Modulus::constants_hold`], `None` for a failed check before the reduction.
+    fn constants_hold_or_none(&self, quotient: &[u64]) -> Option<bool> {
+        let (n, n0_inv, r2) = (&self.n, self.n0_inv, &self.r2);
+        if N < BLOCK || N > MAX_LIMBS || !is_odd_above_one(n) {
+            return None;
+        }
+        if n.first()?.wrapping_mul(n0_inv) != u64::MAX || !less_than(r2, n) {
+            return None;
+        }
+        if quotient.is_empty() || quotient.len() > N {
+            return None;
+        }
+        let modulus = self;
+        // y = REDC(r2): r2 in the low words of the scratch, the rest zero.
+        let mut scratch = [0u64; WIDE];
+        let t = scratch.get_mut(..N.checked_mul(2)?.checked_add(1)?)?;
+        t.get_mut(..N)?.copy_from_slice(&modulus.r2);
+        let y = modulus.reduce(t);
+        // k · n + y, which must be R. For the usual k = 1 (a modulus of exactly 64N bits),
+        // n + y = R with no multiplication.
+        let is_r = if quotient == [1] {
+            sums_to_power_of_two(&modulus.n, &y)
+        } else {
+            // k · n < 2^(64 (N + len k)); its words from N up must be zero.
+            let mut product = [0u64; WIDE];
+            let product = product.get_mut(..N.checked_add(quotient.len())?)?;
+            mul_add(product, quotient, &modulus.n);
+            let (low, high) = product.split_at(N);
+            high.iter().all(|&w| w == 0) && sums_to_power_of_two(low, &y)
+        };
+        Some(is_r)
+    }
+
+    /// `−n⁻¹ mod 2⁶⁴`, as [`Modulus::new`] computed it.
+    pub(crate) fn n0_inv(&self) -> u64 {
+        self.n0_inv
+    }
+
+    /// `R² mod n`, little-endian limbs, as [`Modulus::new`] computed it.
+    pub(crate) fn r2(&self) -> &[u64; N] {
+        &self.r2
+    }
+
+    /// `k = ⌊R / n⌋` (`R = 2^(64N)`), little-endian, without high zero words: what
+    /// [`Modulus::from_parts`] takes to check `R² mod n`. By exact division of `R − (R mod
+    /// n)` by `n`, one quotient word at a time from the bottom (each word `t₀ · n⁻¹ mod 2⁶⁴`).
+    /// For the build host (`embed_product_key!`); `None` only if the arithmetic is wrong.
+    pub(crate) fn r_quotient(&self) -> Option<alloc::vec::Vec<u64>> {
+        // t = R - (R mod n), below R since n > 1 is odd (so R mod n is not zero).
+        let r1 = pow2_words_mod(&self.n, N)?;
+        let mut t = [0u64; N];
+        sub_assign(&mut t, &r1);
+        let n_inv = self.n0_inv.wrapping_neg();
+        let mut k = alloc::vec![0u64; N];
+        for (i, digit) in k.iter_mut().enumerate() {
+            let rest = t.get_mut(i..)?;
+            *digit = rest.first()?.wrapping_mul(n_inv);
+            // rest -= digit · n, modulo 2^(64 (N - i)): the low word becomes zero.
+            let mut product = [0u64; WIDE];
+            let product = product.get_mut(..rest.len().checked_add(1)?)?;
+            rows(product, &[*digit], self.n.get(..rest.len())?);
+            sub_assign(rest, product.get(..rest.len())?);
+        }
+        if t.iter().any(|&w| w != 0) {
+            return None;
+        }
+        let len = k.iter().rposition(|&w| w != 0)?.checked_add(1)?;
+        k.truncate(len);
+        Some(k)
+    }
+
     /// The modulus, little-endian limbs.
     pub(crate) fn limbs(&self) -> &[u64; N] {
         &self.n
@@ -425,6 +538,32 @@ impl<const N: usize> Modulus<N> {
         // Even exponent: leave Montgomery form.
         self.mul(&acc, &one)
     }
+}
+
+/// The bit length of a little-endian number (0 for zero).
+pub(crate) fn bit_length(x: &[u64]) -> usize {
+    match x.iter().rposition(|&w| w != 0) {
+        None => 0,
+        Some(top) => top
+            .saturating_mul(64)
+            .saturating_add(64)
+            .saturating_sub(x.get(top).map_or(0, |w| w.leading_zeros() as usize)),
+    }
+}
+
+/// Whether `a + b = 2^(64 · len)` exactly, for `a` and `b` of the same length `len`: every
+/// word of the sum zero, and a carry out of the top.
+fn sums_to_power_of_two(a: &[u64], b: &[u64]) -> bool {
+    let mut carry = false;
+    for (&x, &y) in a.iter().zip(b) {
+        let (sum, c1) = x.overflowing_add(y);
+        let (sum, c2) = sum.overflowing_add(u64::from(carry));
+        if sum != 0 {
+            return false;
+        }
+        carry = c1 || c2;
+    }
+    a.len() == b.len() && carry
 }
 
 /// Whether `n` is odd and above one (Montgomery arithmetic needs an odd modulus; one is
@@ -634,6 +773,7 @@ mod tests {
         let reference = params(&n);
         assert_eq!(&ours.r2, reference.r2().as_words(), "R² mod n");
         assert_eq!(ours.n0_inv, reference.mod_neg_inv().0, "-n⁻¹ mod 2⁶⁴");
+        check_parts(&ours);
         for base in bases {
             let b = FixedMontyForm::from_montgomery(Uint::from_words(*base), &reference);
             assert_eq!(
@@ -655,6 +795,68 @@ mod tests {
                 assert_eq!(&ours.pow(base, e), expected.as_words(), "e = {e}");
             }
         }
+    }
+
+    /// The constants the build host embeds are accepted by the run-time check and make the
+    /// same modulus; changed in any one place, they are refused.
+    fn check_parts<const N: usize>(ours: &Modulus<N>) {
+        let k = ours.r_quotient().unwrap();
+        // k = ⌊R / n⌋ exactly: k · n ≤ R < (k + 1) · n, by the reference arithmetic.
+        let mut r_minus_kn = [0u64; N];
+        let mut kn = [0u64; WIDE];
+        mul_add(&mut kn[..N + k.len() + 1], &k, &ours.n);
+        assert!(kn[N..].iter().all(|&w| w == 0), "k · n < R");
+        sub_assign(&mut r_minus_kn, &kn[..N]);
+        assert!(less_than(&r_minus_kn, &ours.n), "R - k·n < n");
+        assert_eq!(k.last().map(|&w| w != 0), Some(true), "no high zero word");
+        let back = Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &k);
+        assert_eq!(back.as_deref(), Some(ours));
+        // Tampered: each constant off by a little, and R² off by n.
+        let mut r2 = ours.r2;
+        r2[N / 2] ^= 1;
+        assert!(
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &r2, &k).is_none(),
+            "R² bit"
+        );
+        let mut r2 = ours.r2;
+        if !add_assign(&mut r2, &ours.n) {
+            assert!(
+                Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &r2, &k).is_none(),
+                "R² + n"
+            );
+        }
+        let mut r2 = ours.r2;
+        r2[0] = r2[0].wrapping_sub(1);
+        assert!(
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &r2, &k).is_none(),
+            "R² - 1"
+        );
+        assert!(
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv ^ 4, &ours.r2, &k).is_none(),
+            "n0_inv"
+        );
+        let mut k1 = k.clone();
+        k1[0] = k1[0].wrapping_add(1);
+        assert!(
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &k1).is_none(),
+            "k + 1"
+        );
+        let mut k1 = k.clone();
+        k1[0] = k1[0].wrapping_sub(1);
+        assert!(
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &k1).is_none(),
+            "k - 1"
+        );
+        assert!(
+            Modulus::<N>::from_parts(&ours.n, ours.n0_inv, &ours.r2, &[]).is_none(),
+            "no k"
+        );
+        let mut n = ours.n;
+        n[N - 1] ^= 1 << 7;
+        assert!(
+            Modulus::<N>::from_parts(&n, ours.n0_inv, &ours.r2, &k).is_none(),
+            "n"
+        );
     }
 
     /// `n` with `bits` bits (odd, top bit set) from `words`, and bases below it: the given

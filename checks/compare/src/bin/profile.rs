@@ -1,10 +1,14 @@
 //! A fixed workload for `valgrind --tool=callgrind` (instruction counts do not depend on the
-//! machine's load): `profile <verify|key-pem|cold-pem> <bits> <iterations>`.
+//! machine's load): `profile <verify|key-pem|cold-pem|cold-embedded|key-embedded> <bits> <iterations>`.
 //!
 //! - `verify`: `Verifier::verify` of the fixture token, key prepared once.
 //! - `key-pem`: `PublicKey::from_pem` (parse, checks, Montgomery constants).
 //! - `cold-pem`: `from_pem` + `Verifier::new` + one `verify`, what a container pays once.
 //! - `cold-embedded`: the same from the `embed_product_key!` output (`from_embedded`).
+//! - `key-embedded`: `PublicKey::from_embedded` alone (the key loading of `cold-embedded`).
+//!
+//! One iteration's cost is the difference of two runs (say 201 and 1 iterations) over 200,
+//! which cancels the fixture loading and the process start.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
@@ -41,6 +45,11 @@ fn main() {
             for _ in 0..iterations {
                 let v = Verifier::new(bench_compare::PRODUCT_CODE, [(1, load())]).unwrap();
                 assert!(ours::verify(&v, black_box(&f.token)));
+            }
+        }
+        "key-embedded" => {
+            for _ in 0..iterations {
+                black_box(PublicKey::from_embedded(black_box(f.embedded)).unwrap());
             }
         }
         "cold-embedded" => {
