@@ -942,5 +942,23 @@ mod tests {
                 "PublicKey {{ bits: 3072, exponent: 65537, fingerprint: {fingerprint} }}"
             )
         );
+        // The embedded key says the same, and never prints its DER or limbs.
+        let der = decode_key(include_bytes!("../keys/test-only-rsa3072.pub.pem"))
+            .map_err(|_| ConfigError::Internal);
+        let Ok(der) = der else {
+            return assert_eq!(der.err(), None);
+        };
+        let embedded =
+            prepare_for_embedding(der.der(), KeyPolicy::DangerouslyAllowPublishedTestKeys)
+                .map(__EmbeddingParts::__leak);
+        let Ok(embedded) = embedded else {
+            return assert_eq!(embedded.err(), None);
+        };
+        assert_eq!(
+            alloc::format!("{embedded:?}"),
+            alloc::format!(
+                "EmbeddedKey {{ bits: 3072, exponent: 65537, fingerprint: {fingerprint}, .. }}"
+            )
+        );
     }
 }
