@@ -2,9 +2,10 @@
 # CI for the C ABI (bindings/c/): header drift, the C test (the interop fixtures with their
 # claims, and every case of the conformance corpus tests/fixtures/conformance.json with its
 # code) under AddressSanitizer + UBSan, the C test again against a Rust side built with
-# AddressSanitizer (nightly), the C start-up example, the C++ test and RAII example under AddressSanitizer + UBSan, and Miri on the
-# crate's Rust tests when a nightly toolchain with Miri is present. The crate's Rust tests
-# and clippy also run with the workspace (`cargo test --workspace`).
+# AddressSanitizer (nightly), the C start-up example, the C++ test and RAII example under
+# AddressSanitizer + UBSan, and Miri on the crate's Rust tests when a nightly toolchain with
+# Miri is present. The crate's Rust tests and clippy also run with the workspace (`cargo test
+# --workspace`).
 #
 # The C and C++ tests print one line per misuse case on stdout,
 # "reliability: c-abi|c++<TAB>CASE<TAB>OUTCOME", for the README's reliability figure.
