@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# CI for the C ABI (bindings/c/): header drift, the C test under AddressSanitizer + UBSan, the C
-# test again against a Rust side built with AddressSanitizer (nightly), the C start-up
-# example, the C++ test and RAII example under AddressSanitizer + UBSan, and Miri on the
-# crate's Rust tests when a nightly toolchain with Miri is present. The crate's Rust tests
-# and clippy also run with the workspace (`cargo test --workspace`).
+# CI for the C ABI (bindings/c/): header drift, the C test (the interop fixtures with their
+# claims, and every case of the conformance corpus tests/fixtures/conformance.json with its
+# code) under AddressSanitizer + UBSan, the C test again against a Rust side built with
+# AddressSanitizer (nightly), the C start-up example, the C++ test and RAII example under
+# AddressSanitizer + UBSan, and Miri on the crate's Rust tests when a nightly toolchain with
+# Miri is present. The crate's Rust tests and clippy also run with the workspace (`cargo test
+# --workspace`).
 #
 # The C and C++ tests print one line per misuse case on stdout,
 # "reliability: c-abi|c++<TAB>CASE<TAB>OUTCOME", for the README's reliability figure.
@@ -54,6 +56,7 @@ cargo build -p register-usage-jwt-ffi
 LIB=$TARGET/debug
 LINK=(-lpthread -ldl -lm)
 python3 bindings/c/tests/c/fixtures_to_lines.py tests/fixtures/tokens.json "$OUT/fixtures.txt"
+python3 bindings/c/tests/c/corpus_to_lines.py tests/fixtures/conformance.json "$OUT/corpus.txt"
 C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Ibindings/c/include -Ibindings/c/examples)
 CXX_FLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Ibindings/c/include -Ibindings/c/examples/cpp)
 SANITIZE=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
@@ -63,7 +66,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 step "C test under AddressSanitizer + UBSan (static library)"
 cc "${C_FLAGS[@]}" "${SANITIZE[@]}" bindings/c/tests/c/test_register_usage_jwt.c \
     "$LIB/libregister_usage_jwt_c.a" "${LINK[@]}" -o "$OUT/test_asan"
-"$OUT/test_asan" "$OUT/fixtures.txt" keys
+"$OUT/test_asan" "$OUT/fixtures.txt" keys "$OUT/corpus.txt"
 
 # The run above instruments only the C code: a use after free inside Rust reads poisoned
 # memory unchecked. Here the Rust side (this crate, the core, every dependency; not the
@@ -82,7 +85,7 @@ else
         "$ASAN_TARGET/x86_64-unknown-linux-gnu/debug/libregister_usage_jwt_c.a" "${LINK[@]}" \
         -o "$OUT/test_rust_asan"
     # The reliability lines were printed by the run above; count them once.
-    "$OUT/test_rust_asan" "$OUT/fixtures.txt" keys | grep -v '^reliability: '
+    "$OUT/test_rust_asan" "$OUT/fixtures.txt" keys "$OUT/corpus.txt" | grep -v '^reliability: '
 fi
 
 step "C test under valgrind (shared library; only with --valgrind)"
@@ -92,7 +95,7 @@ elif command -v valgrind >/dev/null 2>&1; then
     cc "${C_FLAGS[@]}" bindings/c/tests/c/test_register_usage_jwt.c -L"$LIB" \
         -Wl,-rpath,"$LIB" -lregister_usage_jwt_c "${LINK[@]}" -o "$OUT/test_shared"
     valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        "$OUT/test_shared" "$OUT/fixtures.txt" keys | grep -v '^reliability: '
+        "$OUT/test_shared" "$OUT/fixtures.txt" keys "$OUT/corpus.txt" | grep -v '^reliability: '
 else
     fail "--valgrind given but valgrind is not installed"
 fi

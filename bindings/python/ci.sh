@@ -2,7 +2,8 @@
 # CI for the Python package (bindings/python/): build and install it the way a user does
 # (`pip install ./bindings/python`, which fetches maturin from PyPI into an isolated build
 # environment), then run the pytest suite against the installed wheel: the interop
-# fixtures, every rejection and configuration code, and the seller's flow with boto3's
+# fixtures, every case of the conformance corpus (tests/fixtures/conformance.json), every
+# rejection and configuration code, and the seller's flow with boto3's
 # `meteringmarketplace` client against `register-usage-jwt emulate`.
 #
 #   bindings/python/ci.sh

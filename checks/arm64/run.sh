@@ -22,8 +22,10 @@ FFI_INCLUDE_DIR=$FFI_DIR/include                   # register_usage_jwt.h
 FFI_EXAMPLES_DIR=$FFI_DIR/examples                 # demo_product_key.h (TEST key)
 FFI_C_TEST=$FFI_DIR/tests/c/test_register_usage_jwt.c
 FFI_FIXTURES_TO_LINES=$FFI_DIR/tests/c/fixtures_to_lines.py
+FFI_CORPUS_TO_LINES=$FFI_DIR/tests/c/corpus_to_lines.py
 # The rest of the repository.
 FIXTURES=tests/fixtures/tokens.json
+CORPUS=tests/fixtures/conformance.json
 KEYS_DIR=keys
 NOSTD_DIR=checks/nostd
 HERE_DIR=checks/arm64
@@ -106,6 +108,7 @@ cargo build --target "$TRIPLE" -p "$FFI_PACKAGE"
 LIB=$TARGET/$TRIPLE/debug
 is_arm64 "$LIB/lib$FFI_LIB_NAME.so"
 python3 "$FFI_FIXTURES_TO_LINES" "$FIXTURES" "$OUT/fixtures.txt"
+python3 "$FFI_CORPUS_TO_LINES" "$CORPUS" "$OUT/corpus.txt"
 C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I"$FFI_INCLUDE_DIR" -I"$FFI_EXAMPLES_DIR")
 LINK=(-lpthread -ldl -lm)
 
@@ -115,14 +118,14 @@ step "C test under qemu, static library"
     -o "$OUT/test_static"
 is_arm64 "$OUT/test_static"
 c_start=$(date +%s%N)
-"${QEMU[@]}" "$OUT/test_static" "$OUT/fixtures.txt" "$KEYS_DIR"
+"${QEMU[@]}" "$OUT/test_static" "$OUT/fixtures.txt" "$KEYS_DIR" "$OUT/corpus.txt"
 c_ms=$(( ($(date +%s%N) - c_start) / 1000000 ))
 
 step "C test under qemu, shared library"
 "$CROSS_CC" "${C_FLAGS[@]}" "$FFI_C_TEST" -L"$LIB" -Wl,-rpath,"$LIB" -l"$FFI_LIB_NAME" \
     "${LINK[@]}" -o "$OUT/test_shared"
 is_arm64 "$OUT/test_shared"
-"${QEMU[@]}" "$OUT/test_shared" "$OUT/fixtures.txt" "$KEYS_DIR"
+"${QEMU[@]}" "$OUT/test_shared" "$OUT/fixtures.txt" "$KEYS_DIR" "$OUT/corpus.txt"
 
 step "no_std proof program ($NOSTD_DIR, --locked, release as in its run.sh) under qemu"
 nostd_target=$PWD/$NOSTD_DIR/target
@@ -155,6 +158,6 @@ if [ -f "$TARGET/debug/lib$FFI_LIB_NAME.a" ]; then
         "${LINK[@]}" -o "$OUT/verify_loop_host"
     echo "  x86_64 native:      $("$OUT/verify_loop_host" "$TOKEN" "$NONCE" "$LOOP_COUNT")"
 fi
-echo "  the whole C test (every fixture case) under qemu: ${c_ms} ms"
+echo "  the whole C test (every fixture and corpus case) under qemu: ${c_ms} ms"
 
 step "done: arm64 checks passed"

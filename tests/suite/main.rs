@@ -18,6 +18,7 @@
 
 use register_usage_jwt_test_support as common;
 
+mod conformance;
 mod differential;
 mod hardening;
 mod jwt_vectors;

@@ -10,9 +10,11 @@
  * Each misuse case prints one line on stdout, "reliability: c-abi<TAB>CASE<TAB>OUTCOME"
  * (reliability.h), for the README's reliability figure.
  *
- *   test_register_usage_jwt FIXTURE_LINES KEYS_DIR
+ *   test_register_usage_jwt FIXTURE_LINES KEYS_DIR CORPUS_LINES
  *
- * FIXTURE_LINES comes from bindings/c/tests/c/fixtures_to_lines.py. Prints one line per failure
+ * FIXTURE_LINES comes from bindings/c/tests/c/fixtures_to_lines.py (the claims of every valid
+ * interop fixture are checked from it); CORPUS_LINES from corpus_to_lines.py: the conformance
+ * corpus every binding runs, whose every case must reach its code. Prints one line per failure
  * and ends with "N passed, N failed"; exits non-zero on any failure.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -188,6 +190,157 @@ static void run_fixtures(const char *path) {
     fclose(file);
     CHECK(cases > 150, "only %d fixture cases", cases);
     printf("fixtures: %d cases\n", cases);
+}
+
+/* Decodes a hex field in place ("-" is NULL, "=" empty) and gives its length in bytes. */
+static char *unhex_len(char *field, size_t *len) {
+    /* Counted before decoding: a key's bytes may hold a NUL. */
+    *len = strcmp(field, "-") == 0 || strcmp(field, "=") == 0 ? 0 : strlen(field) / 2;
+    return unhex(field);
+}
+
+/* The next space-separated field of a corpus line; a missing one is a broken line. */
+static char *next_field(char **save, int line) {
+    char *field = strtok_r(NULL, " \n", save);
+    if (!field) {
+        fprintf(stderr, "corpus line %d ends early\n", line);
+        exit(2);
+    }
+    return field;
+}
+
+#define CORPUS_MAX_CODES 64
+#define CORPUS_MAX_KEYS 16
+
+static int listed(char *const *codes, int count, const char *code) {
+    for (int i = 0; i < count; i++)
+        if (strcmp(codes[i], code) == 0) return 1;
+    return 0;
+}
+
+/* 1 if a status belongs to the case's kind: the corpus's kinds are the C ABI's ranges. */
+static int status_of_kind(ruj_status status, const char *kind) {
+    if (strcmp(kind, "valid") == 0) return status == RUJ_OK;
+    if (strcmp(kind, "rejection") == 0) return ruj_status_is_rejection(status);
+    if (strcmp(kind, "configuration") == 0) return ruj_status_is_configuration_error(status);
+    if (strcmp(kind, "call") == 0) return status >= 200 && status <= 299;
+    return 0;
+}
+
+/*
+ * The conformance corpus (tests/fixtures/conformance.json through corpus_to_lines.py): every
+ * case, configuration and the C ABI's own argument cases included, reaches its code through
+ * the C ABI; and every status this library can return is a code the corpus covers or
+ * explains, so a status added to the C ABI fails here until the corpus names it.
+ */
+static void run_corpus(const char *path) {
+    FILE *file = fopen(path, "r");
+    if (!file) {
+        perror(path);
+        exit(2);
+    }
+    char *line = NULL, *codes_line = NULL;
+    size_t capacity = 0;
+    char *codes[CORPUS_MAX_CODES];
+    int code_count = 0, cases = 0, line_number = 0;
+    char covered[CORPUS_MAX_CODES] = {0};
+    while (getline(&line, &capacity, file) > 0) {
+        line_number++;
+        char *save = NULL;
+        char *tag = strtok_r(line, " \n", &save);
+        if (tag && strcmp(tag, "codes") == 0 && !codes_line) {
+            /* Kept for the whole run: codes[] points into it. */
+            codes_line = line;
+            line = NULL;
+            capacity = 0;
+            for (char *code = strtok_r(NULL, " \n", &save); code && code_count < CORPUS_MAX_CODES;
+                 code = strtok_r(NULL, " \n", &save))
+                codes[code_count++] = code;
+            continue;
+        }
+        if (!tag || strcmp(tag, "case") != 0 || !codes_line) {
+            fprintf(stderr, "corpus line %d: expected the codes line, then case lines\n",
+                    line_number);
+            exit(2);
+        }
+        size_t len;
+        const char *name = unhex_len(next_field(&save, line_number), &len);
+        const char *kind = next_field(&save, line_number);
+        const char *expect = next_field(&save, line_number);
+        int allow = strcmp(next_field(&save, line_number), "1") == 0;
+        const char *product = unhex_len(next_field(&save, line_number), &len);
+        long key_count = strtol(next_field(&save, line_number), NULL, 10);
+        if (key_count < 0 || key_count > CORPUS_MAX_KEYS) {
+            fprintf(stderr, "corpus line %d: %ld keys\n", line_number, key_count);
+            exit(2);
+        }
+        ruj_key keys[CORPUS_MAX_KEYS];
+        for (long i = 0; i < key_count; i++) {
+            uint32_t version = (uint32_t)strtoul(next_field(&save, line_number), NULL, 10);
+            const char *data = unhex_len(next_field(&save, line_number), &len);
+            keys[i] = (ruj_key){version, (const uint8_t *)data, len};
+        }
+        int verify = strcmp(next_field(&save, line_number), "V") == 0;
+        const char *token = unhex_len(next_field(&save, line_number), &len);
+        uint32_t key_version = (uint32_t)strtoul(next_field(&save, line_number), NULL, 10);
+        const char *nonce = unhex_len(next_field(&save, line_number), &len);
+        cases++;
+
+        ruj_error error;
+        ruj_verifier *verifier = NULL;
+        ruj_status status =
+            allow ? ruj_verifier_new_dangerously_allowing_published_test_keys(
+                        product, key_count ? keys : NULL, (size_t)key_count, &verifier, &error)
+                  : ruj_verifier_new(product, key_count ? keys : NULL, (size_t)key_count,
+                                     &verifier, &error);
+        CHECK((status == RUJ_OK) == (verifier != NULL), "%s: verifier %p, status %d", name,
+              (void *)verifier, status);
+        ruj_registration *registration = NULL;
+        if (status == RUJ_OK && verify) {
+            status = nonce ? ruj_verifier_verify(verifier, token, key_version, nonce,
+                                                 &registration, &error)
+                           : ruj_verifier_verify_replayable_without_nonce(
+                                 verifier, token, key_version, &registration, &error);
+            CHECK((status == RUJ_OK) == (registration != NULL), "%s: registration %p, status %d",
+                  name, (void *)registration, status);
+        }
+        const char *got = status == RUJ_OK ? "valid" : ruj_status_code(status);
+        CHECK(strcmp(got, expect) == 0 && status_of_kind(status, kind),
+              "%s: got %s (status %d: %s), expected %s %s", name, got, status,
+              status == RUJ_OK ? "" : error.message, kind, expect);
+        if (status != RUJ_OK) {
+            CHECK(error.status == status && strcmp(error.code, got) == 0 && error.message[0],
+                  "%s: ruj_error {%d, %s, %s} for status %d", name, error.status, error.code,
+                  error.message, status);
+        }
+        CHECK(strcmp(expect, "valid") == 0 || listed(codes, code_count, expect),
+              "%s: expects %s, which the codes line does not list", name, expect);
+        for (int i = 0; i < code_count; i++)
+            if (strcmp(codes[i], got) == 0 && strcmp(got, expect) == 0) covered[i] = 1;
+        ruj_registration_free(registration);
+        ruj_verifier_free(verifier);
+    }
+    free(line);
+    fclose(file);
+    CHECK(code_count > 0, "no codes line in %s", path);
+    CHECK(cases > 0, "no corpus cases in %s", path);
+
+    /* Every status the C ABI can return: the library's own table, asked number by number. */
+    int statuses = 0;
+    for (ruj_status status = -1000; status <= 1000; status++) {
+        const char *code = ruj_status_code(status);
+        if (strcmp(code, "unknown_status") == 0 || strcmp(code, "ok") == 0) continue;
+        statuses++;
+        CHECK(listed(codes, code_count, code),
+              "status %d (%s) is neither covered nor explained by the corpus: add a case or a "
+              "not_covered entry in tests/fixtures/generate_conformance.py",
+              status, code);
+    }
+    int covered_count = 0;
+    for (int i = 0; i < code_count; i++) covered_count += covered[i];
+    free(codes_line);
+    printf("corpus: %d cases, %d of %d listed codes reached, %d C ABI statuses checked\n", cases,
+           covered_count, code_count, statuses);
 }
 
 /* The fixtures' first valid case, for the named tests below. */
@@ -482,12 +635,13 @@ static void test_one_verifier_many_threads(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s FIXTURE_LINES KEYS_DIR\n", argv[0]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s FIXTURE_LINES KEYS_DIR CORPUS_LINES\n", argv[0]);
         return 2;
     }
     keys_dir = argv[2];
     run_fixtures(argv[1]);
+    run_corpus(argv[3]);
     find_valid_token(argv[1]);
     test_forged_replayed_wrong_product();
     test_keys_and_arguments();
