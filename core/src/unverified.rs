@@ -20,7 +20,7 @@ use crate::token::{MAX_DECODED_LEN, UntrustedToken};
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// use register_usage_jwt::{Error, inspect_unverified};
 ///
-/// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
 /// let view = inspect_unverified(token)?;
 /// assert_eq!(view.header(), Ok(()));
 /// assert_eq!(view.claims(), Ok(()));
