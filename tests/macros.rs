@@ -11,7 +11,7 @@ const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt::embed_product_key!(
     "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 );
 const PRODUCT_KEY_V1_PEM: &str =
-    include_str!("vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    include_str!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
 /// TEST ONLY: one of this crate's keys, whose private half is published.
 const TEST_KEY_DER: &[u8] = register_usage_jwt::embed_test_key!("keys/test-only-rsa3072.pub.pem");
