@@ -25,7 +25,7 @@ const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 const TEST_KEYS: KeyPolicy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
 /// The real 3072-bit product key (public), which loads under `KeyPolicy::Production`.
 const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt::embed_product_key!(
-    "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 );
 
 fn show<T>(what: &str, f: impl FnOnce() -> T) -> T {
@@ -66,7 +66,7 @@ fn main() {
     }
     // Under `KeyPolicy::Production`: the real product key (3072 bits), as a seller loads it.
     let pem = std::fs::read_to_string(format!(
-        "{ROOT}/tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+        "{ROOT}/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     ))
     .unwrap();
     show("PublicKey::from_pem, real product key (3072 bits)", || {

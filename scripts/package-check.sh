@@ -46,6 +46,15 @@ for readme in "$work/register-usage-jwt-0.1.0/CRATE-README.md" "$work/register-u
     fi
 done
 
+# The core's and the macros' tests read the repository's one copy of each key and of the demo
+# token through `../keys` and `../tests/fixtures` (relative to their manifests, or `../../`
+# from src/); neither package carries them. The facade's package ships the public keys and the
+# demo token, so they are laid beside the unpacked crates where the repository has them.
+facade="$work/register-usage-jwt-0.1.0"
+cp -R "$facade/keys" "$work/keys"
+mkdir -p "$work/tests/fixtures"
+cp "$facade/tests/fixtures/demo-token.txt" "$work/tests/fixtures/demo-token.txt"
+
 mkdir -p "$work/.cargo"
 cat > "$work/.cargo/config.toml" <<TOML
 [patch.crates-io]

@@ -21,7 +21,7 @@
 ///
 /// // The path is relative to the directory of *your* crate's Cargo.toml (or absolute).
 /// const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt::embed_product_key!(
-///     "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+///     "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 /// );
 ///
 /// # fn main() -> Result<(), register_usage_jwt::ConfigError> {

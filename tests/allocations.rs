@@ -170,7 +170,7 @@ fn key_loading_allocates_once() {
     }
     // Under `KeyPolicy::Production`, as a seller loads a key: the real 3072-bit product key.
     let pem = std::fs::read_to_string(format!(
-        "{ROOT}/tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+        "{ROOT}/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     ))
     .unwrap();
     let decoded = register_usage_jwt::decode_key(pem.as_bytes()).unwrap();
@@ -181,7 +181,7 @@ fn key_loading_allocates_once() {
     #[cfg(feature = "macros")]
     {
         const PRODUCT_KEY_V1: register_usage_jwt::EmbeddedKey = register_usage_jwt::embed_product_key!(
-            "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+            "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
         );
         assert_one_key_allocation("from_embedded", 3072, || {
             PublicKey::from_embedded(PRODUCT_KEY_V1).unwrap()

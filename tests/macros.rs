@@ -8,10 +8,10 @@ use register_usage_jwt::{ConfigError, EmbeddedKey, KeyPolicy, KnownKey, PublicKe
 
 /// A real RegisterUsage product key (public; from a public integration).
 const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt::embed_product_key!(
-    "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 );
 const PRODUCT_KEY_V1_PEM: &str =
-    include_str!("vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    include_str!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
 /// TEST ONLY: one of this crate's keys, whose private half is published.
 const TEST_KEY_DER: &[u8] = register_usage_jwt::embed_test_key!("keys/test-only-rsa3072.pub.pem");
@@ -54,13 +54,11 @@ macro_rules! seller_wrapper {
 #[test]
 fn expansion_works_in_statics_expressions_and_through_macro_rules() {
     static KEYS: [EmbeddedKey; 1] = [register_usage_jwt::embed_product_key!(
-        "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+        "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
     )];
-    let wrapped =
-        seller_wrapper!("tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    let wrapped = seller_wrapper!("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     use register_usage_jwt::embed_product_key;
-    let imported =
-        embed_product_key!(r"tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    let imported = embed_product_key!(r"keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     assert_eq!(KEYS[0], PRODUCT_KEY_V1);
     assert_eq!(wrapped, PRODUCT_KEY_V1);
     assert_eq!(imported, PRODUCT_KEY_V1);

@@ -67,6 +67,9 @@ step "without the race detector: cgo's full pointer checks (GODEBUG=cgocheck=2),
     { cat "$OUT/test-cgocheck.log"; fail "go test with GODEBUG=cgocheck=2"; }
 grep -E '^(ok|FAIL)|RSS|unfreed' "$OUT/test-cgocheck.log"
 
+step "the demo build's quoted TEST key is keys/test-only-rsa2048.pub.pem"
+(cd bindings/go && go test -count=1 -tags insecure_published_test_keys ./example/startup)
+
 step "build the start-up example: as shipped, and the demo build that trusts a published TEST key"
 (cd bindings/go && go build -o "$OUT/startup" ./example/startup &&
     go build -tags insecure_published_test_keys -o "$OUT/startup_demo_TEST_ONLY" ./example/startup)

@@ -841,7 +841,7 @@ fn key_inspect_agrees_with_the_library_on_every_form() {
 
 #[test]
 fn key_inspect_shows_parameters_verdict_and_embed_lines() {
-    let real = repo("macros/tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    let real = repo("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     let out = run(
         &[
             "key",
@@ -871,7 +871,7 @@ fn key_inspect_shows_parameters_verdict_and_embed_lines() {
         &[
             "key",
             "inspect",
-            &repo("macros/tests/keys/aws-docs-sample-key-compromised.pem"),
+            &repo("keys/aws-docs-sample-key-compromised.pem"),
         ],
         None,
     );
@@ -947,7 +947,7 @@ fn key_inspect_writes_canonical_pem_and_never_overwrites_another_key() {
     );
     // The name gives the embed lines their product code and version.
     let real = std::fs::read(repo(
-        "macros/tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+        "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
     ))
     .unwrap();
     let named = dir.join("product-1fszvu527waovqeuhpkyx2b5d-v3.pem");

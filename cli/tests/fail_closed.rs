@@ -82,7 +82,7 @@ fn tree(root: &std::path::Path) -> Vec<String> {
 #[test]
 fn a_key_file_is_judged_whole_or_refused() {
     let dir = scratch("padded-key");
-    let real = key_text("macros/tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    let real = key_text("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     let other = key_text("keys/test-only-rsa2048.pub.pem");
     let write = |name: &str, padding: usize| {
         let path = dir.join(name);

@@ -29,7 +29,7 @@ const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101
 /// use register_usage_jwt::{ConfigError, KeyPolicy, KnownKey, PublicKey};
 ///
 /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
-/// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");
+/// let pem = include_str!("../../keys/test-only-rsa3072.pub.pem");
 /// assert_eq!(
 ///     PublicKey::from_pem(pem).unwrap_err(), // `KeyPolicy::Production`
 ///     ConfigError::CompromisedKey { key: KnownKey::CrateTestKey }
@@ -68,7 +68,7 @@ pub enum KeyPolicy {
 /// // const PRODUCT_KEY_V1: EmbeddedKey =
 /// //     register_usage_jwt::embed_product_key!("keys/product-key-v1.pem");
 /// # let der = register_usage_jwt::decode_key(include_bytes!(
-/// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+/// #     "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 /// # ))?;
 /// # #[allow(non_snake_case)]
 /// # let PRODUCT_KEY_V1 = register_usage_jwt::__prepare_for_embedding(der.der())?.__leak();
@@ -239,7 +239,7 @@ fn prepare_for_embedding(der: &[u8], policy: KeyPolicy) -> Result<__EmbeddingPar
 ///
 /// // The PEM exactly as AWS Marketplace gave it (here: a real product key, public).
 /// let key = PublicKey::from_pem(include_str!(
-///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+///     "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 /// ))?;
 /// assert_eq!((key.bits(), key.signature_len()), (3072, 384));
 /// # Ok::<(), register_usage_jwt::ConfigError>(())
@@ -279,11 +279,11 @@ impl PublicKey {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// use register_usage_jwt::{ConfigError, KnownKey, PublicKey};
     ///
-    /// let pem = include_str!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    /// let pem = include_str!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     /// assert_eq!(PublicKey::from_pem(pem)?.bits(), 3072);
     ///
     /// // Refused: one of this crate's test keys, whose private half is published.
-    /// let test_key = include_str!("../keys/test-only-rsa3072.pub.pem");
+    /// let test_key = include_str!("../../keys/test-only-rsa3072.pub.pem");
     /// assert_eq!(
     ///     PublicKey::from_pem(test_key).unwrap_err(),
     ///     ConfigError::CompromisedKey { key: KnownKey::CrateTestKey }
@@ -306,7 +306,7 @@ impl PublicKey {
     /// use register_usage_jwt::{decode_key, PublicKey};
     ///
     /// // A key file's DER (here taken out of a PEM; `include_bytes!` of a `.der` file works too).
-    /// let pem = include_bytes!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    /// let pem = include_bytes!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     /// let der = decode_key(pem)?;
     /// let key = PublicKey::from_der(der.der())?;
     /// assert_eq!(key.fingerprint(), PublicKey::from_pem(core::str::from_utf8(pem)?)?.fingerprint());
@@ -343,7 +343,7 @@ impl PublicKey {
     /// // const PRODUCT_KEY_V1: EmbeddedKey =
     /// //     register_usage_jwt::embed_product_key!("keys/product-key-v1.pem");
     /// # let der = register_usage_jwt::decode_key(include_bytes!(
-    /// #     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    /// #     "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     /// # ))?;
     /// # #[allow(non_snake_case)]
     /// # let PRODUCT_KEY_V1 = register_usage_jwt::__prepare_for_embedding(der.der())?.__leak();
@@ -386,7 +386,7 @@ impl PublicKey {
     ///
     /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
     /// let key = PublicKey::from_pem_with_policy(
-    ///     include_str!("../keys/test-only-rsa4096.pub.pem"),
+    ///     include_str!("../../keys/test-only-rsa4096.pub.pem"),
     ///     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// )?;
     /// assert_eq!(key.bits(), 4096);
@@ -407,8 +407,8 @@ impl PublicKey {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// use register_usage_jwt::{KeyPolicy, PublicKey};
     ///
-    /// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");
-    /// let der = include_bytes!("../keys/test-only-rsa2048.pub.der");
+    /// let pem = include_str!("../../keys/test-only-rsa3072.pub.pem");
+    /// let der = include_bytes!("../../keys/test-only-rsa2048.pub.der");
     /// let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
     /// assert_eq!(PublicKey::from_any_form_with_policy(pem.as_bytes(), policy)?.bits(), 3072);
     /// assert_eq!(PublicKey::from_any_form_with_policy(der, policy)?.bits(), 2048);
@@ -436,7 +436,7 @@ impl PublicKey {
     /// use register_usage_jwt::{KeyPolicy, PublicKey};
     ///
     /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
-    /// let der = include_bytes!("../keys/test-only-rsa2048.pub.der");
+    /// let der = include_bytes!("../../keys/test-only-rsa2048.pub.der");
     /// let key = PublicKey::from_der_with_policy(der, KeyPolicy::DangerouslyAllowPublishedTestKeys)?;
     /// assert_eq!(key.bits(), 2048);
     /// assert!(PublicKey::from_der_with_policy(&der[1..], KeyPolicy::Production).is_err());
@@ -461,7 +461,7 @@ impl PublicKey {
     /// use register_usage_jwt::PublicKey;
     ///
     /// let key = PublicKey::from_pem(include_str!(
-    ///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    ///     "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     /// ))?;
     /// assert_eq!(key.bits(), 3072);
     /// # Ok::<(), register_usage_jwt::ConfigError>(())
@@ -478,7 +478,7 @@ impl PublicKey {
     /// use register_usage_jwt::PublicKey;
     ///
     /// let key = PublicKey::from_pem(include_str!(
-    ///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    ///     "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     /// ))?;
     /// assert_eq!(key.signature_len(), 384);
     /// # Ok::<(), register_usage_jwt::ConfigError>(())
@@ -495,7 +495,7 @@ impl PublicKey {
     /// use register_usage_jwt::PublicKey;
     ///
     /// let key = PublicKey::from_pem(include_str!(
-    ///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+    ///     "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     /// ))?;
     /// let hex: String = key.fingerprint().iter().map(|b| format!("{b:02x}")).collect();
     /// assert_eq!(hex, "4009c3d70ad91f9fbc494feff638278c7c1d584943f1808aa2bc462b19206bfa");
@@ -797,11 +797,11 @@ mod tests {
     #[allow(clippy::arithmetic_side_effects)] // Small, known values.
     fn embedded_constants_are_what_loading_computes() {
         let keys: [&[u8]; 5] = [
-            include_bytes!("../keys/test-only-rsa2048.pub.der"),
-            include_bytes!("../keys/test-only-rsa2048.pub.pkcs1.pem"),
-            include_bytes!("../keys/test-only-rsa3072.pub.pem"),
-            include_bytes!("../keys/test-only-rsa4096.pub.pem"),
-            include_bytes!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"),
+            include_bytes!("../../keys/test-only-rsa2048.pub.der"),
+            include_bytes!("../../keys/test-only-rsa2048.pub.pkcs1.pem"),
+            include_bytes!("../../keys/test-only-rsa3072.pub.pem"),
+            include_bytes!("../../keys/test-only-rsa4096.pub.pem"),
+            include_bytes!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"),
         ];
         let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
         let mut sizes = Vec::new();
@@ -830,7 +830,7 @@ mod tests {
         }
         assert_eq!(sizes, [2048, 2048, 3072, 4096, 3072]);
         // The production form refuses the test keys with `from_der`'s error.
-        let der = decode_key(include_bytes!("../keys/test-only-rsa3072.pub.pem")).unwrap();
+        let der = decode_key(include_bytes!("../../keys/test-only-rsa3072.pub.pem")).unwrap();
         assert_eq!(
             __prepare_for_embedding(der.der()).unwrap_err(),
             ConfigError::CompromisedKey {
@@ -849,11 +849,11 @@ mod tests {
             let der = decode_key(pem).unwrap();
             prepare_for_embedding(der.der(), policy).unwrap()
         };
-        let parts = good(include_bytes!("../keys/test-only-rsa3072.pub.pem"));
+        let parts = good(include_bytes!("../../keys/test-only-rsa3072.pub.pem"));
         let other = good(include_bytes!(
-            "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+            "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
         ));
-        let larger = good(include_bytes!("../keys/test-only-rsa4096.pub.pem"));
+        let larger = good(include_bytes!("../../keys/test-only-rsa4096.pub.pem"));
         assert!(PublicKey::from_embedded(parts.clone().__leak()).is_ok());
         type Tamper = fn(&mut __EmbeddingParts, &__EmbeddingParts, &__EmbeddingParts);
         let cases: [(&str, Tamper); 22] = [
@@ -925,7 +925,7 @@ mod tests {
     #[test]
     fn debug_form_shows_size_exponent_and_fingerprint() {
         let key = PublicKey::from_pem_with_policy(
-            include_str!("../keys/test-only-rsa3072.pub.pem"),
+            include_str!("../../keys/test-only-rsa3072.pub.pem"),
             KeyPolicy::DangerouslyAllowPublishedTestKeys,
         )
         .map_err(|_| ConfigError::Internal);
@@ -943,7 +943,7 @@ mod tests {
             )
         );
         // The embedded key says the same, and never prints its DER or limbs.
-        let der = decode_key(include_bytes!("../keys/test-only-rsa3072.pub.pem"))
+        let der = decode_key(include_bytes!("../../keys/test-only-rsa3072.pub.pem"))
             .map_err(|_| ConfigError::Internal);
         let Ok(der) = der else {
             return assert_eq!(der.err(), None);

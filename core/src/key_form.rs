@@ -73,12 +73,12 @@ pub enum Base64Alphabet {
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// use register_usage_jwt::{decode_key, KeyEncoding, KeyForm, PemLabel};
 ///
-/// let pem = include_str!("../keys/test-only-rsa2048.pub.pkcs1.pem");
+/// let pem = include_str!("../../keys/test-only-rsa2048.pub.pkcs1.pem");
 /// let key = decode_key(pem.as_bytes())?;
 /// assert_eq!(key.form(), KeyForm::Pem { label: PemLabel::RsaPublicKey });
 /// assert_eq!(key.encoding(), KeyEncoding::Pkcs1);
 ///
-/// let der = include_bytes!("../keys/test-only-rsa2048.pub.der");
+/// let der = include_bytes!("../../keys/test-only-rsa2048.pub.der");
 /// assert_eq!(decode_key(der)?.form(), KeyForm::Der);
 /// assert_eq!(KeyForm::Der.to_string(), "binary DER");
 /// # Ok::<(), register_usage_jwt::KeyFormDefect>(())
@@ -302,7 +302,7 @@ impl fmt::Debug for DecodedKey {
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// use register_usage_jwt::{decode_key, KeyForm, KeyFormDefect};
 ///
-/// let pem = include_str!("../keys/test-only-rsa3072.pub.pem");
+/// let pem = include_str!("../../keys/test-only-rsa3072.pub.pem");
 /// let one_line: String = pem.lines().collect::<Vec<_>>().join("\\n");
 /// let key = decode_key(one_line.as_bytes())?;
 /// assert!(matches!(key.form(), KeyForm::PemEscapedNewlines { .. }));
@@ -689,9 +689,9 @@ pub(crate) mod tests {
 
     use super::*;
 
-    const PEM: &str = include_str!("../keys/test-only-rsa3072.pub.pem");
-    const PKCS1_PEM: &str = include_str!("../keys/test-only-rsa2048.pub.pkcs1.pem");
-    const SPKI_2048_DER: &[u8] = include_bytes!("../keys/test-only-rsa2048.pub.der");
+    const PEM: &str = include_str!("../../keys/test-only-rsa3072.pub.pem");
+    const PKCS1_PEM: &str = include_str!("../../keys/test-only-rsa2048.pub.pkcs1.pem");
+    const SPKI_2048_DER: &[u8] = include_bytes!("../../keys/test-only-rsa2048.pub.der");
     // The shape of a PKCS#1 `RSAPrivateKey` with toy numbers (15 = 3 x 5): what the form
     // detection reads, without shipping a private key in the package.
     const PRIVATE_PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMBsCAQACAQ8CAQMCAQMCAQMCAQUCAQECAQECAQI=\n-----END RSA PRIVATE KEY-----\n";

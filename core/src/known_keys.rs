@@ -1,7 +1,7 @@
 //! Public keys whose private halves are public, by the SHA-256 of their modulus.
 //!
 //! A seller who pastes one of these into their container has no protection at all: anyone
-//! can mint tokens it accepts. `tests/keys.rs` checks that every key in `keys/` is listed.
+//! can mint tokens it accepts. `tests/suite/keys.rs` checks that every key in `keys/` is listed.
 
 use crate::error::KnownKey;
 

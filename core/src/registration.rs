@@ -9,12 +9,12 @@ use core::fmt;
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
 /// # let key = PublicKey::from_pem_with_policy(
-/// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+/// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
 /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
 /// # )?;
 /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
 /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-/// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
 /// let registration = verifier.verify(token, 1, &nonce)?;
 /// let issued = registration.issued_at().and_then(|iat| iat.timestamp());
 /// let issued = issued.ok_or("the demo token has an iat")?;
@@ -42,12 +42,12 @@ impl Timestamp {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// use std::time::{Duration, UNIX_EPOCH};
     ///
@@ -141,12 +141,12 @@ impl fmt::Display for RawClaim {
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
 /// # let key = PublicKey::from_pem_with_policy(
-/// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+/// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
 /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
 /// # )?;
 /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
 /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-/// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
 /// let registration = verifier.verify(token, 1, &nonce)?;
 /// use register_usage_jwt::TimeClaim;
 ///
@@ -173,12 +173,12 @@ impl TimeClaim {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// let iat = registration.issued_at().ok_or("the demo token has an iat")?;
     /// assert_eq!(iat.timestamp().map(|t| t.unix_seconds()), Some(1_767_225_600));
@@ -217,12 +217,12 @@ pub const MAX_NONCE_BYTES: usize = MAX_NONCE_CHARS * 4;
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
 /// # let key = PublicKey::from_pem_with_policy(
-/// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+/// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
 /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
 /// # )?;
 /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
 /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-/// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
 /// let registration = verifier.verify(token, 1, &nonce)?;
 /// assert_eq!(registration.product_code(), "1fszvu527waovqeuhpkyx2b5d");
 /// assert_eq!(registration.key_version(), 1);
@@ -248,12 +248,12 @@ impl Registration {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// assert_eq!(registration.product_code(), verifier.product_code());
     /// # Ok::<(), Box<dyn core::error::Error>>(())
@@ -268,12 +268,12 @@ impl Registration {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// assert_eq!(registration.key_version(), 1);
     /// # Ok::<(), Box<dyn core::error::Error>>(())
@@ -289,12 +289,12 @@ impl Registration {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// assert_eq!(registration.nonce(), Some(nonce.as_str()));
     /// # Ok::<(), Box<dyn core::error::Error>>(())
@@ -310,12 +310,12 @@ impl Registration {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// let iat = registration.issued_at().and_then(|iat| iat.timestamp());
     /// assert_eq!(iat.map(|t| t.unix_seconds()), Some(1_767_225_600));
@@ -336,12 +336,12 @@ impl Registration {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, Nonce, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     /// # let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-    /// # let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// # let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let registration = verifier.verify(token, 1, &nonce)?;
     /// match registration.public_key_rotation_timestamp() {
     ///     None => {} // the key version is current (as for the demo token)

@@ -20,7 +20,7 @@ use crate::token::{MAX_DECODED_LEN, UntrustedToken};
 /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
 /// use register_usage_jwt::{Error, inspect_unverified};
 ///
-/// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
 /// let view = inspect_unverified(token)?;
 /// assert_eq!(view.header(), Ok(()));
 /// assert_eq!(view.claims(), Ok(()));
@@ -123,5 +123,56 @@ impl UnverifiedView {
     /// makes a signature this long.
     pub fn signature_len(&self) -> usize {
         self.signature_len
+    }
+}
+
+// The doctests above show the same; these run under cargo-mutants (nextest runs no doctests).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_token_passes_every_unsigned_check() {
+        let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
+        let view = inspect_unverified(token).unwrap();
+        assert_eq!(view.header(), Ok(()));
+        assert_eq!(view.claims(), Ok(()));
+        assert_eq!(view.signature_len(), 384);
+    }
+
+    #[test]
+    fn each_step_keeps_its_own_verdict() {
+        // `{"alg":"HS256"}`, `{}`, one signature byte.
+        let view = inspect_unverified("eyJhbGciOiJIUzI1NiJ9.e30.AA").unwrap();
+        assert_eq!(view.header().unwrap_err().code(), "unsupported_algorithm");
+        assert_eq!(view.claims().unwrap_err().code(), "malformed_claims");
+        assert_eq!(view.signature_len(), 1);
+        assert_eq!(
+            inspect_unverified("not a token").unwrap_err().code(),
+            "malformed_token"
+        );
+    }
+
+    #[test]
+    fn the_unsigned_checks_refuse_what_verify_refuses() {
+        assert_eq!(
+            check_header_unverified(br#"{"alg":"PS256","typ":"JWT"}"#),
+            Ok(())
+        );
+        assert_eq!(
+            check_header_unverified(br#"{"alg":"none"}"#)
+                .unwrap_err()
+                .code(),
+            "unsupported_algorithm"
+        );
+        let claims = br#"{"productCode":"1fszvu527waovqeuhpkyx2b5d","publicKeyVersion":1}"#;
+        assert_eq!(check_claims_unverified(claims), Ok(()));
+        // `PublicKeyVersion` is missing.
+        assert_eq!(
+            check_claims_unverified(br#"{"productCode":"p"}"#)
+                .unwrap_err()
+                .code(),
+            "malformed_claims"
+        );
     }
 }

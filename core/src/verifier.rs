@@ -42,14 +42,14 @@ fn check_product_code(code: &str) -> Result<(), ConfigError> {
 /// // Once, at start-up. A real container embeds its product key (`embed_product_key!`,
 /// // feature `macros`) or uses `PublicKey::from_pem`, which refuses this test key.
 /// let key = PublicKey::from_pem_with_policy(
-///     include_str!("../keys/test-only-rsa3072.pub.pem"),
+///     include_str!("../../keys/test-only-rsa3072.pub.pem"),
 ///     KeyPolicy::DangerouslyAllowPublishedTestKeys,
 /// )?;
 /// let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
 ///
 /// // For each RegisterUsage call: the key version and nonce sent, and the token received.
 /// let nonce = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
-/// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+/// let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
 /// match verifier.verify(token, 1, &nonce) {
 ///     Ok(registration) => assert_eq!(registration.key_version(), 1),
 ///     Err(error) => panic!("stop the container: {error} (code {})", error.code()),
@@ -76,8 +76,8 @@ impl Verifier {
     ///
     /// // TEST ONLY keys (their private halves are published); one per key version.
     /// let policy = KeyPolicy::DangerouslyAllowPublishedTestKeys;
-    /// let v1 = PublicKey::from_pem_with_policy(include_str!("../keys/test-only-rsa3072.pub.pem"), policy)?;
-    /// let v2 = PublicKey::from_pem_with_policy(include_str!("../keys/test-only-rsa4096.pub.pem"), policy)?;
+    /// let v1 = PublicKey::from_pem_with_policy(include_str!("../../keys/test-only-rsa3072.pub.pem"), policy)?;
+    /// let v2 = PublicKey::from_pem_with_policy(include_str!("../../keys/test-only-rsa4096.pub.pem"), policy)?;
     /// let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, v1.clone()), (2, v2)])?;
     /// assert_eq!(verifier.key_versions().collect::<Vec<_>>(), [1, 2]);
     ///
@@ -125,7 +125,7 @@ impl Verifier {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
@@ -142,7 +142,7 @@ impl Verifier {
     /// # use register_usage_jwt_core as register_usage_jwt; // written for the facade crate
     /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
@@ -167,12 +167,12 @@ impl Verifier {
     /// use register_usage_jwt::{Nonce, Step};
     /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     ///
-    /// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let sent = Nonce::new("5f0c7a52-5bd4-4d5c-93e6-1b7d2c0e9a41")?;
     /// let registration = verifier.verify(token, 1, &sent)?;
     /// assert_eq!(registration.nonce(), Some(sent.as_str()));
@@ -203,13 +203,13 @@ impl Verifier {
     /// use register_usage_jwt::Error;
     /// # use register_usage_jwt::{KeyPolicy, PublicKey, Verifier};
     /// # let key = PublicKey::from_pem_with_policy(
-    /// #     include_str!("../keys/test-only-rsa3072.pub.pem"),
+    /// #     include_str!("../../keys/test-only-rsa3072.pub.pem"),
     /// #     KeyPolicy::DangerouslyAllowPublishedTestKeys,
     /// # )?;
     /// # let verifier = Verifier::new("1fszvu527waovqeuhpkyx2b5d", [(1, key)])?;
     ///
     /// // The demo token answers a call that sent a nonce, so it is refused here.
-    /// let token = include_str!("../fixtures/demo-token.txt").trim_end();
+    /// let token = include_str!("../../tests/fixtures/demo-token.txt").trim_end();
     /// let error = verifier.verify_replayable_without_nonce(token, 1).unwrap_err();
     /// assert_eq!(error, Error::UnexpectedNonce);
     /// # Ok::<(), Box<dyn core::error::Error>>(())

@@ -14,7 +14,7 @@
 //!
 //! // The path is relative to the directory of *your* crate's Cargo.toml.
 //! const PRODUCT_KEY_V1: EmbeddedKey =
-//!     embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+//!     embed_product_key!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // Once, at start-up: prepare the key (this cannot fail: the macro ran the same checks,
@@ -95,7 +95,7 @@ use register_usage_jwt_core::{
 /// # extern crate register_usage_jwt_core as register_usage_jwt;
 /// # use register_usage_jwt::{EmbeddedKey, PublicKey};
 /// const PRODUCT_KEY_V1: EmbeddedKey = register_usage_jwt_macros::embed_product_key!(
-///     "tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+///     "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
 /// );
 /// # fn main() -> Result<(), register_usage_jwt::ConfigError> {
 /// let key = PublicKey::from_embedded(PRODUCT_KEY_V1)?;
@@ -113,7 +113,7 @@ use register_usage_jwt_core::{
 /// # use register_usage_jwt::EmbeddedKey;
 /// // One of register-usage-jwt's own test keys: its private half is published.
 /// const KEY: EmbeddedKey =
-///     register_usage_jwt_macros::embed_product_key!("tests/keys/test-only-rsa2048.pub.pem");
+///     register_usage_jwt_macros::embed_product_key!("../keys/test-only-rsa2048.pub.pem");
 /// # fn main() {}
 /// ```
 ///
@@ -144,7 +144,7 @@ pub fn embed_product_key(input: TokenStream) -> TokenStream {
 ///
 /// // TEST ONLY: the private half of this key is in register-usage-jwt's repository.
 /// const TEST_KEY_DER: &[u8] =
-///     register_usage_jwt_macros::embed_test_key!("tests/keys/test-only-rsa3072.pub.pem");
+///     register_usage_jwt_macros::embed_test_key!("../keys/test-only-rsa3072.pub.pem");
 ///
 /// # fn main() -> Result<(), register_usage_jwt::ConfigError> {
 /// let key = PublicKey::from_der_with_policy(

@@ -2,6 +2,13 @@
 //!
 //! Refresh the snapshots with `TRYBUILD=overwrite cargo test -p register-usage-jwt-macros
 //! --test compile_fail`, then review the diff of `tests/ui/*.stderr`.
+//!
+//! What the snapshots hold is the macros' own message and the place it points at; rustc adds
+//! only the frame (`error:`, `-->`, the quoted line), which has been stable across releases.
+//! They were recorded with rustc 1.95.0 (the toolchain `.ci/run` prints first); if a later
+//! rustc changes only that frame, refresh them with that toolchain and check that the
+//! messages and the places did not change. (The core's compile-fail test, whose errors are
+//! rustc's own, compares error codes and names instead: core/tests/compile_fail.rs.)
 
 #[test]
 fn refused_keys_fail_the_build() {

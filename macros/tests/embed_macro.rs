@@ -9,9 +9,10 @@ use register_usage_jwt_macros::{embed_product_key, embed_test_key};
 
 /// A real RegisterUsage product key (public; from a public integration).
 const PRODUCT_KEY_V1: EmbeddedKey =
-    embed_product_key!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    embed_product_key!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
-const REAL_KEY_PEM: &str = include_str!("keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+const REAL_KEY_PEM: &str =
+    include_str!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
 #[test]
 fn real_product_key_embeds_and_loads() {
@@ -36,9 +37,9 @@ fn expansion_is_the_librarys_preparation() {
 #[test]
 fn expansion_is_usable_in_expressions_and_statics() {
     static KEYS: [EmbeddedKey; 1] = [embed_product_key!(
-        "tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+        "../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
     )];
-    let local = embed_product_key!(r"tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    let local = embed_product_key!(r"../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     assert_eq!(KEYS[0], PRODUCT_KEY_V1);
     assert_eq!(local, PRODUCT_KEY_V1);
 }
@@ -52,7 +53,7 @@ macro_rules! through_macro_rules {
 #[test]
 fn path_may_come_through_macro_rules() {
     let key: EmbeddedKey =
-        through_macro_rules!("tests/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+        through_macro_rules!("../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
     assert_eq!(key, PRODUCT_KEY_V1);
 }
 
@@ -104,7 +105,7 @@ fn embedded_test_key_verifies_a_token() {
 /// embeds through the macro to the same modulus the library and the CLI find: the three
 /// share `decode_key`, and this is the macro's run over the same files.
 const KEY_FORM_CORPUS: &[&[u8]] = &[
-    register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-64.pem"),
+    register_usage_jwt_macros::embed_test_key!("../keys/test-only-rsa3072.pub.pem"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-76-crlf.pem"),
     register_usage_jwt_macros::embed_test_key!("../tests/fixtures/key-forms/pem-body-one-line.pem"),
     register_usage_jwt_macros::embed_test_key!(

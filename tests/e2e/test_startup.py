@@ -259,7 +259,7 @@ class ShippedProgramUnderAttack(unittest.TestCase):
 
     def test_this_is_the_shipped_program(self):
         binary = Path(STARTUP_BIN).read_bytes()
-        product_key = REPO / "examples/startup/keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+        product_key = KEYS / "real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
         self.assertIn(der_of_pem(product_key), binary)
         for test_key in ["test-only-rsa2048.pub.pem", "test-only-rsa3072.pub.pem"]:
             self.assertNotIn(der_of_pem(KEYS / test_key), binary, test_key)

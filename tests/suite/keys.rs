@@ -14,7 +14,7 @@ fn read(path: &str) -> String {
 #[test]
 fn the_real_product_key_loads() {
     let key = PublicKey::from_pem(&read(
-        "tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+        "keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
     ))
     .unwrap();
     assert_eq!(key.bits(), 3072);
@@ -23,7 +23,7 @@ fn the_real_product_key_loads() {
 
 #[test]
 fn the_aws_documentation_sample_key_is_refused_even_with_the_test_opt_in() {
-    let pem = read("tests/vectors/keys/aws-docs-sample-key-compromised.pem");
+    let pem = read("keys/aws-docs-sample-key-compromised.pem");
     for policy in [
         KeyPolicy::Production,
         KeyPolicy::DangerouslyAllowPublishedTestKeys,

@@ -13,9 +13,8 @@ use rujwt::EmbeddedKey;
 
 /// A real RegisterUsage product key (public; from a public integration), checked when this
 /// crate compiles.
-pub const PRODUCT_KEY_V1: EmbeddedKey = rujwt::embed_product_key!(
-    "../../tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
-);
+pub const PRODUCT_KEY_V1: EmbeddedKey =
+    rujwt::embed_product_key!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 
 /// TEST ONLY: one of register-usage-jwt's keys, whose private half is published.
 pub const TEST_KEY_DER: &[u8] = rujwt::embed_test_key!("../../keys/test-only-rsa3072.pub.pem");
@@ -27,6 +26,6 @@ pub mod aliased {
     /// The same key as [`PRODUCT_KEY_V1`](crate::PRODUCT_KEY_V1).
     pub static PRODUCT_KEYS: [verifier_crate::EmbeddedKey; 1] =
         [verifier_crate::embed_product_key!(
-            "../../tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
+            "../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem",
         )];
 }

@@ -5,7 +5,7 @@ use register_usage_jwt_renamed_dependency_check::{PRODUCT_KEY_V1, TEST_KEY_DER, 
 use rujwt::{ConfigError, KeyPolicy, KnownKey, PublicKey};
 
 const PRODUCT_KEY_V1_PEM: &str =
-    include_str!("../../../tests/vectors/keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+    include_str!("../../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 const TEST_KEY_PEM: &str = include_str!("../../../keys/test-only-rsa3072.pub.pem");
 
 #[test]

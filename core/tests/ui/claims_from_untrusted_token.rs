@@ -2,7 +2,7 @@
 use register_usage_jwt_core::fuzzing::{Claims, UntrustedToken};
 
 fn claims_before_the_signature(token: &UntrustedToken<'_>) {
-    let _ = Claims::parse(token);
+    let _ = Claims::parse(token); //~ ERROR E0308: VerifiedToken UntrustedToken
 }
 
 fn main() {}

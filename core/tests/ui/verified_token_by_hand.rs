@@ -3,7 +3,7 @@ use register_usage_jwt_core::fuzzing::{Claims, VerifiedToken};
 
 fn main() {
     let token = VerifiedToken {
-        header: br#"{"alg":"PS256"}"#,
+        header: br#"{"alg":"PS256"}"#, //~ ERROR E0451: VerifiedToken header payload
         payload: br#"{"ProductCode":"p","PublicKeyVersion":1}"#,
     };
     let _ = Claims::parse(&token);

@@ -7,8 +7,9 @@
 //!
 //! // Compiled in: the product code and the key of every configured key version.
 //! const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
+//! // Yours: embed_product_key!("keys/product-<code>-v1.pem"), relative to your Cargo.toml.
 //! const PRODUCT_KEY_V1: EmbeddedKey =
-//!     embed_product_key!("keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem");
+//!     embed_product_key!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem");
 //!
 //! #[tokio::main(flavor = "current_thread")]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {

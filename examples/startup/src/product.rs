@@ -19,9 +19,10 @@ const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 /// compiles: `embed_product_key!` fails the build for a malformed or weak key, AWS's
 /// documentation sample key or a published test key.
 ///
-/// REPLACE `keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem` with your product's key, saved
-/// as AWS Marketplace gives it (the Management Portal, `register-usage-jwt key fetch
-/// --product-id ID --out keys/`, or the Catalog API's `SignatureVerificationKeys`).
+/// REPLACE the placeholder with your product's key, saved in your own repository as AWS
+/// Marketplace gives it (the Management Portal, `register-usage-jwt key fetch --product-id ID
+/// --out keys/`, or the Catalog API's `SignatureVerificationKeys`), for example
+/// `embed_product_key!("keys/product-<code>-v1.pem")` (relative to your `Cargo.toml`).
 ///
 /// When AWS Marketplace issues a new key version, add its file and one line; the program
 /// sends the newest version listed here:
@@ -30,10 +31,11 @@ const PRODUCT_CODE: &str = "1fszvu527waovqeuhpkyx2b5d";
 /// (2, embed_product_key!("keys/product-<code>-v2.pem")),
 /// ```
 const PRODUCT_KEYS: &[(u32, EmbeddedKey)] = &[
-    // REPLACE: the placeholder product key, version 1.
+    // REPLACE: the placeholder product key, version 1. It is this repository's one copy of
+    // another product's real key (keys/); a seller keeps theirs in their own repository.
     (
         1,
-        embed_product_key!("keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"),
+        embed_product_key!("../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"),
     ),
 ];
 

@@ -30,7 +30,7 @@ fn shipped_program_carries_the_product_key_and_no_test_key() {
     let binary = std::fs::read(SHIPPED).unwrap();
     let dir = env!("CARGO_MANIFEST_DIR");
     let product = pem_der(&format!(
-        "{dir}/keys/product-1fszvu527waovqeuhpkyx2b5d-v1.pem"
+        "{dir}/../../keys/real-product-key-1fszvu527waovqeuhpkyx2b5d-v1.pem"
     ));
     assert!(
         contains(&binary, &product),

@@ -8,8 +8,6 @@
 package main
 
 import (
-	_ "embed"
-
 	registerusagejwt "github.com/register-usage-jwt/register-usage-jwt/bindings/go"
 )
 
@@ -18,7 +16,18 @@ const (
 	publicKeyVersion = 1
 )
 
-//go:embed demo_product_key_TEST_ONLY.pem
-var productKey []byte
+// The text of keys/test-only-rsa2048.pub.pem, quoted here because go:embed cannot reach
+// outside this module and keys/ holds the repository's one copy of every key file;
+// demo_key_test.go checks the two are the same.
+var productKey = []byte(`-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA6E+MRsoUDbmBkQl3NlyW
+zmdqPbGNpB8ZkrAiIyK/6BWPFZThAkJQkn/Qb8rd6+nTPBU/6nu0tg8umuQL1jxQ
+TuhveGAOlpbWo9BNPbU0y+8WZPFuW/nQXUtKEMnnsC4PYcLWnMgMybhwkezyhrC8
+ZT+BB+1dNNiFWZL0uSzBR17mqXX83sS5swbZVLRPFE9ZA3i9Mydq4fYPygx8OZ9Z
+Q7j3vnVKX2MD9HChDKVVyhLahsuxOZnMyoXpPsEEP0twlLEfO/DpVFNs2lVd/k9m
+JcxCojpy/GsulkAkHjZpulhMrsUYEQRWRfbY5tMpzKMsCBHPpbQonA2CM5Rjda5n
+1QIDAQAB
+-----END PUBLIC KEY-----
+`)
 
 var newVerifier = registerusagejwt.NewVerifierDangerouslyAllowingPublishedTestKeys
