@@ -790,7 +790,7 @@ fn key_forms_manifest() -> Value {
     .unwrap()
 }
 
-/// The corpus the library's `tests/key_forms.rs` runs, through `key inspect` and `verify`.
+/// The corpus the library's `tests/suite/key_forms.rs` runs, through `key inspect` and `verify`.
 #[test]
 fn key_inspect_agrees_with_the_library_on_every_form() {
     let manifest = key_forms_manifest();
