@@ -22,8 +22,7 @@ use jni::objects::{JByteArray, JClass, JIntArray, JLongArray, JObjectArray, JStr
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned};
 use register_usage_jwt::{
-    ConfigError, Error, KeyPolicy, Nonce, PublicKey, RandomNonce, Registration, TimeClaim,
-    Verifier,
+    ConfigError, Error, KeyPolicy, Nonce, PublicKey, RandomNonce, Registration, TimeClaim, Verifier,
 };
 
 /// The live verifiers, by handle. A handle is never reused, so a stale one finds nothing.
@@ -316,7 +315,11 @@ pub extern "system" fn Java_com_registerusagejwt_NativeBridge_verify<'local>(
     nonce: JByteArray<'local>,
 ) -> JObjectArray<'local, JString<'local>> {
     unowned
-        .with_env(|env| respond(env, |env| verify(env, handle, &token, key_version, Some(&nonce))))
+        .with_env(|env| {
+            respond(env, |env| {
+                verify(env, handle, &token, key_version, Some(&nonce))
+            })
+        })
         .resolve::<jni::errors::ThrowRuntimeExAndDefault>()
 }
 
