@@ -163,7 +163,7 @@ attack() {
     expect_run "$name" 1 "bad_signature" REGISTER_USAGE_ENDPOINT="$URL" \
         AWS_ENDPOINT_URL="$URL" AWS_ENDPOINT_URL_MARKETPLACE_METERING="$URL" \
         AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 AWS_ACCESS_KEY_ID=attacker AWS_SECRET_ACCESS_KEY=attacker \
-        AWS_SESSION_TOKEN=attacker AWS_PROFILE=default AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=legacy \
+        AWS_SESSION_TOKEN=attacker AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=legacy \
         AWS_USE_FIPS_ENDPOINT=false AWS_USE_DUALSTACK_ENDPOINT=false \
         HTTP_PROXY="$URL" HTTPS_PROXY="$URL" http_proxy="$URL" https_proxy="$URL" NO_PROXY= \
         NODE_TLS_REJECT_UNAUTHORIZED=0 NODE_EXTRA_CA_CERTS="$REPO/keys/test-only-rsa2048.pub.pem" \

@@ -294,7 +294,7 @@ function randomNonce() {
 
 /** Bytes of WebAssembly memory the module holds now (it grows, never shrinks): for leak checks. */
 function wasmMemoryBytes() {
-  return wasm.__wasm.memory.buffer.byteLength;
+  return wasm.memoryBytes();
 }
 
 module.exports = {

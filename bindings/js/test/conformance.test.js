@@ -24,7 +24,7 @@ test('the corpus is format 1 and names the codes this package names', () => {
   assert.equal(corpus.format, 1);
   assert.deepEqual([...corpus.codes.rejection].sort(), [...JS_CODES.rejection].sort());
   assert.deepEqual([...corpus.codes.configuration].sort(), [...JS_CODES.configuration].sort());
-  const types = require('node:fs').readFileSync(require.resolve('register-usage-jwt/lib/index.d.ts'), 'utf8');
+  const types = require('node:fs').readFileSync(require('node:path').join(require('node:path').dirname(require.resolve('register-usage-jwt')), 'index.d.ts'), 'utf8');
   for (const code of [...JS_CODES.rejection, ...JS_CODES.configuration]) {
     assert.match(types, new RegExp(`'${code}'`), `${code} is missing from index.d.ts`);
   }

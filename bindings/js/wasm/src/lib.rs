@@ -24,6 +24,21 @@ pub fn max_keys() -> usize {
     ruj::MAX_KEY_VERSIONS
 }
 
+/// Bytes of linear memory the module holds now (it grows and never shrinks): what the
+/// package's `wasmMemoryBytes()` reports, for leak checks. 0 off WebAssembly (the host
+/// build exists only for the workspace's clippy run).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0).saturating_mul(65_536)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
 /// Why a call failed: what `RegisterUsageJwtError` carries. The JavaScript reads it and
 /// frees it at once.
 #[wasm_bindgen]
