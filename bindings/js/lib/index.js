@@ -63,9 +63,11 @@ function call(fn) {
 }
 
 function describe(value) {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  if (typeof value === 'string') return 'a string';
+  return `the ${typeof value} ${String(value).slice(0, 40)}`;
 }
 
 // A string that is valid Unicode: a lone surrogate would become U+FFFD on its way in, so the
@@ -110,8 +112,6 @@ function keyEntries(keys) {
         throw new TypeError('keys must be a Map, an object or pairs of [key version, public key]');
       }
       entries.push(entry);
-      // More than the library takes is refused by it (key_count); stop reading there.
-      if (entries.length > MAX_KEYS + 1) break;
     }
     return entries;
   }
