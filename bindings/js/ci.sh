@@ -88,6 +88,12 @@ cp bindings/js/example/*.js bindings/js/example/*.pem bindings/js/example/packag
 (cd "$EXAMPLE" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null &&
     npm install --no-save --no-audit --no-fund --ignore-scripts "$TARBALL" >/dev/null)
 
+step "the TypeScript types: tsc --strict on a use of the installed package (typescript from the example's lock)"
+cp bindings/js/test-types/use.ts "$EXAMPLE/use.ts"
+(cd "$EXAMPLE" && node_modules/.bin/tsc --noEmit --strict --module nodenext --moduleResolution nodenext \
+    --target es2022 --lib es2022,esnext.disposable use.ts) || fail "tsc"
+echo "types: ok"
+
 # The emulator: started with its arguments, its address read from its first line.
 EMU_PID=
 stop_emulator() {
