@@ -67,8 +67,11 @@ for variant in shipped demo-test-only; do
     mkdir -p "$OUT/example-$variant"
     "${JAVAC[@]}" -cp "$JAR" -d "$OUT/example-$variant" \
         bindings/java/example/src/com/example/startup/*.java bindings/java/example/$variant/com/example/startup/*.java
-    cp bindings/java/example/$variant/com/example/startup/*.pem "$OUT/example-$variant/com/example/startup/"
 done
+# The shipped build's key is its placeholder resource; the demo's is the one copy of the
+# published TEST key in keys/ (no second copy in the repository).
+cp bindings/java/example/shipped/com/example/startup/product_key.pem "$OUT/example-shipped/com/example/startup/"
+cp keys/test-only-rsa2048.pub.pem "$OUT/example-demo-test-only/com/example/startup/demo_product_key_TEST_ONLY.pem"
 jar --create --file "$OUT/startup.jar" --main-class com.example.startup.Startup -C "$OUT/example-shipped" .
 jar --create --file "$OUT/startup-demo-TEST-ONLY.jar" --main-class com.example.startup.Startup -C "$OUT/example-demo-test-only" .
 SHIPPED=(java -cp "$OUT/startup.jar:$JAR" com.example.startup.Startup)

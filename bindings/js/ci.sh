@@ -83,8 +83,10 @@ cargo build -p register-usage-jwt-cli
 EMULATOR=$TARGET/debug/register-usage-jwt
 EXAMPLE=$FRESH/example
 mkdir -p "$EXAMPLE"
-cp bindings/js/example/*.js bindings/js/example/*.pem bindings/js/example/package.json \
+cp bindings/js/example/*.js bindings/js/example/package.json \
     bindings/js/example/package-lock.json "$EXAMPLE/"
+# The demo's key: the one copy of the published TEST key in keys/.
+cp keys/test-only-rsa2048.pub.pem "$EXAMPLE/demo_product_key_TEST_ONLY.pem"
 (cd "$EXAMPLE" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null &&
     npm install --no-save --no-audit --no-fund --ignore-scripts "$TARBALL" >/dev/null)
 

@@ -10,6 +10,7 @@ const { Verifier } = require('register-usage-jwt');
 const { entitleOrExit } = require('./entitlement.js');
 const { PRODUCT_CODE, PUBLIC_KEY_VERSION } = require('./product.js');
 
+// bindings/js/ci.sh places keys/test-only-rsa2048.pub.pem here as demo_product_key_TEST_ONLY.pem.
 const TEST_KEY = fs.readFileSync(path.join(__dirname, 'demo_product_key_TEST_ONLY.pem'), 'utf8');
 
 async function main() {
