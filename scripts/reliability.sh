@@ -11,8 +11,9 @@
 #   reliability: <surface> TAB <case> TAB <outcome>
 # and this script counts them. It runs, in this order: the start-up program's attack test,
 # the tool's fail-closed tests (catalog feature), the C ABI and C++ checks (bindings/c/ci.sh) and the
-# Python package's checks (bindings/python/ci.sh) and the Go package's (bindings/go/ci.sh),
-# so CI runs the binding checks through it.
+# Python package's (bindings/python/ci.sh), the Go package's (bindings/go/ci.sh), the Java
+# binding's (bindings/java/ci.sh) and the JavaScript package's (bindings/js/ci.sh), so CI runs
+# the binding checks through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
@@ -36,8 +37,10 @@ run tool cargo test -p register-usage-jwt-cli --features catalog --test fail_clo
 run c bindings/c/ci.sh --skip-miri
 run python env PYTEST_ADDOPTS=-s bindings/python/ci.sh
 run go bindings/go/ci.sh
+run java bindings/java/ci.sh
+run js bindings/js/ci.sh
 
-lines=$(cat "$LOG_DIR"/{startup,tool,c,python,go}.log | tr -d '\r' | grep -aoE 'reliability: [^	]+	[^	]+	.*' || true)
+lines=$(cat "$LOG_DIR"/{startup,tool,c,python,go,java,js}.log | tr -d '\r' | grep -aoE 'reliability: [^	]+	[^	]+	.*' || true)
 if [ -z "$lines" ]; then
     echo "FAILED: no reliability lines in the logs" >&2
     exit 1
@@ -53,6 +56,8 @@ names = {
     "c++": ("the C++ wrapper: moved-from objects, embedded NULs", "`bindings/c/ci.sh`"),
     "python": ("the Python package: wrong types, NULs, surrogates, misuse", "`bindings/python/ci.sh`"),
     "go": ("the Go package: NULs, bad UTF-8, size bound, nil, use after Close, concurrent Close", "`bindings/go/ci.sh`"),
+    "java": ("the Java binding: nulls, unpaired surrogates, size bound, negative versions, use after close, concurrent close", "`bindings/java/ci.sh`"),
+    "js": ("the JavaScript package: wrong types, surrogates, key versions, size bound, use after close", "`bindings/js/ci.sh`"),
 }
 seen = set()
 for line in sys.stdin:
