@@ -112,6 +112,11 @@ python3 "$FFI_CORPUS_TO_LINES" "$CORPUS" "$OUT/corpus.txt"
 C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I"$FFI_INCLUDE_DIR" -I"$FFI_EXAMPLES_DIR")
 LINK=(-lpthread -ldl -lm)
 
+step "the Java (JNI) and Python (PyO3, abi3) native libraries for $TRIPLE: built and checked, not run (no arm64 JVM or CPython here)"
+cargo build --target "$TRIPLE" -p register-usage-jwt-java -p register-usage-jwt-python
+is_arm64 "$LIB/libregister_usage_jwt_java.so"
+is_arm64 "$LIB/libregister_usage_jwt_python.so"
+
 step "C test under qemu, static library"
 # No AddressSanitizer here: it does not run under qemu-user (bindings/c/ci.sh runs it on the host).
 "$CROSS_CC" "${C_FLAGS[@]}" "$FFI_C_TEST" "$LIB/lib$FFI_LIB_NAME.a" "${LINK[@]}" \
