@@ -116,9 +116,15 @@ def main():
         wall = ", ".join(f"{r[0]:.0f} s" for r in runs)
         cpu_s = ", ".join(f"{r[1]:.0f} s" for r in runs)
         compiled = runs[0][2]
-        cc = ", ".join(sorted(users["cc"])) or "no"
-        cc = f"yes ({cc})" if users["cc"] else "no"
-        cmake = f"yes ({', '.join(sorted(users['cmake']))})" if users["cmake"] else "no"
+        cc = f"yes (`cc` crate in {', '.join(sorted(users['cc'] - {'cmake'}))})" if users["cc"] else "no"
+        if not users["cmake"]:
+            cmake = "no"
+        elif shutil.which("cmake") is None:
+            # The build above succeeded with no cmake on PATH: the crate is in the graph but
+            # CMake is not run on this target.
+            cmake = f"not run (`cmake` crate in {', '.join(sorted(users['cmake']))}; built without cmake on PATH)"
+        else:
+            cmake = f"maybe (`cmake` crate in {', '.join(sorted(users['cmake']))}; cmake is on PATH here)"
         loads = "; ".join(f"{r[3].split()[0]} → {r[4].split()[0]}" for r in runs)
         print(f"| {desc} | {wall} | {cpu_s} | {len(names)} ({compiled}) | {cc} | {cmake} "
               f"| {loads} |")
