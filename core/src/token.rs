@@ -61,7 +61,7 @@ impl<'a> UntrustedToken<'a> {
         }
         // Base64 turns four characters into at most three bytes: a buffer of this size holds
         // every segment (with_buffer's sizes satisfy it; this keeps a short one an error).
-        if buffer.len() < token.len() / 4 * 3 {
+        if buffer.len() < (token.len() / 4).saturating_mul(3) {
             return Err(Error::Internal);
         }
         let malformed = |defect| Error::MalformedToken { defect };
