@@ -7,7 +7,7 @@
 //! no other parser can read a different value out of the same token.
 
 use crate::error::{Error, Expected, JsonDefect, Member};
-use crate::json::{JsonStr, NAME_BYTES, ObjectReader, Value};
+use crate::json::{self, JsonStr, ObjectReader, Value};
 use crate::registration::{RawClaim, TimeClaim, Timestamp};
 use crate::token::VerifiedToken;
 
@@ -62,8 +62,11 @@ impl<'a> Claims<'a> {
         let text = core::str::from_utf8(payload).map_err(|e| JsonDefect::NotUtf8 {
             offset: e.valid_up_to(),
         })?;
-        let mut names = [0; NAME_BYTES];
-        let mut reader = ObjectReader::new(text, &mut names)?;
+        json::with_names(text.len(), |names| Self::read(text, names))
+    }
+
+    fn read(text: &'a str, names: &mut [u8]) -> Result<Self, JsonDefect> {
+        let mut reader = ObjectReader::new(text, names)?;
         let mut product_code = None;
         let mut key_version = None;
         let mut nonce = None;

@@ -1,7 +1,7 @@
 //! The JOSE header: `alg` must be `PS256`; nothing in it is used to find a key.
 
 use crate::error::{Algorithm, Error, Expected, HeaderParameter, JsonDefect, Member};
-use crate::json::{NAME_BYTES, ObjectReader, Value};
+use crate::json::{self, ObjectReader, Value};
 
 /// The longest decoded header checked before the signature, in bytes. RegisterUsage's header
 /// is `{"alg":"PS256","typ":"JWT"}` (27 bytes); a header with a `kid`, an `x5t` and more fits
@@ -38,8 +38,12 @@ pub(crate) fn check(header: &[u8]) -> Result<(), Error> {
             offset: e.valid_up_to(),
         })
     })?;
-    let mut names = [0; NAME_BYTES];
-    let mut reader = ObjectReader::new(text, &mut names).map_err(malformed)?;
+    json::with_names(text.len(), |names| check_text(text, names))
+}
+
+fn check_text(text: &str, names: &mut [u8]) -> Result<(), Error> {
+    let malformed = |defect| Error::MalformedHeader { defect };
+    let mut reader = ObjectReader::new(text, names).map_err(malformed)?;
     let mut algorithm_ok = None;
     let mut refused = None;
     while let Some((name, value)) = reader.next_member().map_err(malformed)? {

@@ -37,6 +37,25 @@ use MAX_JSON_DEPTH as MAX_DEPTH;
 /// move around on the stack.
 pub(crate) const NAME_BYTES: usize = 6144;
 
+/// The name room for an object of at most this many bytes of text: every RegisterUsage
+/// header and payload AWS sends, and every header read before the signature
+/// ([`MAX_PRE_SIGNATURE_HEADER_LEN`](crate::header::MAX_PRE_SIGNATURE_HEADER_LEN)).
+/// Zeroing 6 KiB per object for names that are almost never escaped was a measurable share
+/// of a verification's work outside the arithmetic (docs/performance.md).
+const SMALL_NAME_BYTES: usize = 1024;
+const _: () = assert!(SMALL_NAME_BYTES >= crate::header::MAX_PRE_SIGNATURE_HEADER_LEN);
+
+/// Runs `read` with zeroed room for the decoded names of an object of `text_len` bytes:
+/// [`SMALL_NAME_BYTES`] when that holds them (names never need more than the text), else
+/// [`NAME_BYTES`].
+pub(crate) fn with_names<R>(text_len: usize, read: impl FnOnce(&mut [u8]) -> R) -> R {
+    if text_len <= SMALL_NAME_BYTES {
+        read(&mut [0; SMALL_NAME_BYTES])
+    } else {
+        read(&mut [0; NAME_BYTES])
+    }
+}
+
 /// A JSON string as it appears in the input, between its quotes, already validated:
 /// every escape is well formed and every surrogate is paired.
 #[derive(Clone, Copy, Debug)]
@@ -160,7 +179,7 @@ pub(crate) struct ObjectReader<'a, 'n> {
     pos: usize,
     state: State,
     seen: heapless::Vec<SeenName, MAX_MEMBERS>,
-    names: &'n mut [u8; NAME_BYTES],
+    names: &'n mut [u8],
     names_len: usize,
     /// The JSON text of the last member's value, as written.
     value_text: &'a str,
@@ -186,8 +205,13 @@ enum State {
 
 impl<'a, 'n> ObjectReader<'a, 'n> {
     /// Starts reading `input`, which must hold one object and nothing but whitespace around
-    /// it; `names` is scratch space for the decoded names of escaped members.
-    pub(crate) fn new(input: &'a str, names: &'n mut [u8; NAME_BYTES]) -> Result<Self, JsonDefect> {
+    /// it; `names` is scratch space for the decoded names of escaped members, at least as
+    /// long as `input` (see [`with_names`]).
+    pub(crate) fn new(input: &'a str, names: &'n mut [u8]) -> Result<Self, JsonDefect> {
+        debug_assert!(
+            names.len() >= input.len(),
+            "names shorter than the object's text"
+        );
         let mut reader = Self {
             input,
             pos: 0,
@@ -257,9 +281,9 @@ impl<'a, 'n> ObjectReader<'a, 'n> {
         self.expect(b'"')?;
         let start = self.pos;
         let names_start = self.names_len;
-        // `NAME_BYTES` covers the decoded token and unescaping never lengthens a name, so the
-        // buffer cannot run out; should that bound change, the scan reports a syntax error
-        // rather than panicking.
+        // `names` is at least as long as the input and unescaping never lengthens a name,
+        // so the buffer cannot run out; should a caller pass less, the scan reports a syntax
+        // error rather than panicking.
         let free = self.names.get_mut(names_start..).unwrap_or_default();
         let scanned = scan_string(self.input.as_bytes(), start, Some(free))?;
         let name = self.finish_string(start, &scanned)?;

@@ -19,6 +19,21 @@ pub(crate) const MAX_DECODED_LEN: usize = MAX_TOKEN_LEN / 4 * 3;
 // The JSON reader's room for decoded member names holds any decoded segment.
 const _: () = assert!(crate::json::NAME_BYTES >= MAX_DECODED_LEN);
 
+/// Tokens up to this long decode into a buffer of [`SMALL_DECODED_LEN`] bytes, so that the
+/// usual token (about 1.1 KiB at 4096 bits) does not zero the whole [`MAX_DECODED_LEN`].
+const SMALL_TOKEN_LEN: usize = 2048;
+const SMALL_DECODED_LEN: usize = SMALL_TOKEN_LEN / 4 * 3;
+
+/// Runs `decode` with a zeroed buffer that holds every decoded segment of a token of
+/// `token_len` bytes (at most [`MAX_DECODED_LEN`], for a token too long to be accepted).
+pub(crate) fn with_buffer<R>(token_len: usize, decode: impl FnOnce(&mut [u8]) -> R) -> R {
+    if token_len <= SMALL_TOKEN_LEN {
+        decode(&mut [0; SMALL_DECODED_LEN])
+    } else {
+        decode(&mut [0; MAX_DECODED_LEN])
+    }
+}
+
 /// A token checked for size and shape and decoded, and nothing more: none of it is trusted.
 ///
 /// Its segments are private. Before the signature, only the short-header check
@@ -30,19 +45,24 @@ pub struct UntrustedToken<'a> {
     header: &'a [u8],
     payload: &'a [u8],
     signature: &'a [u8],
+    /// Whether `refuse_short_header` has read the header and found it acceptable.
+    header_checked: bool,
 }
 
 impl<'a> UntrustedToken<'a> {
-    /// Checks the size and shape of `token` and decodes its three segments into `buffer`.
-    pub(crate) fn decode(
-        token: &'a [u8],
-        buffer: &'a mut [u8; MAX_DECODED_LEN],
-    ) -> Result<Self, Error> {
+    /// Checks the size and shape of `token` and decodes its three segments into `buffer`,
+    /// which [`with_buffer`] sizes for `token`'s length.
+    pub(crate) fn decode(token: &'a [u8], buffer: &'a mut [u8]) -> Result<Self, Error> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(Error::TokenTooLarge {
                 len: token.len(),
                 max: MAX_TOKEN_LEN,
             });
+        }
+        // Base64 turns four characters into at most three bytes: a buffer of this size holds
+        // every segment (with_buffer's sizes satisfy it; this keeps a short one an error).
+        if buffer.len() < (token.len() / 4).saturating_mul(3) {
+            return Err(Error::Internal);
         }
         let malformed = |defect| Error::MalformedToken { defect };
         let Some((header, payload, signature)) = split_segments(token) else {
@@ -64,6 +84,7 @@ impl<'a> UntrustedToken<'a> {
             header,
             payload,
             signature,
+            header_checked: false,
         })
     }
 
@@ -71,12 +92,12 @@ impl<'a> UntrustedToken<'a> {
     /// bytes is checked now, so that a refusal names the member at fault (an algorithm AWS
     /// might change to, say). A longer header is left for [`VerifiedToken::check_header`],
     /// so that no long crafted JSON is read unsigned.
-    pub(crate) fn refuse_short_header(&self) -> Result<(), Error> {
+    pub(crate) fn refuse_short_header(&mut self) -> Result<(), Error> {
         if self.header.len() <= MAX_PRE_SIGNATURE_HEADER_LEN {
-            header::check(self.header)
-        } else {
-            Ok(())
+            header::check(self.header)?;
+            self.header_checked = true;
         }
+        Ok(())
     }
 
     /// The decoded header and payload, unsigned, and the signature's length: for
@@ -97,6 +118,7 @@ impl<'a> UntrustedToken<'a> {
         Ok(VerifiedToken {
             header: self.header,
             payload: self.payload,
+            header_checked: self.header_checked,
         })
     }
 }
@@ -105,13 +127,20 @@ impl<'a> UntrustedToken<'a> {
 pub struct VerifiedToken<'a> {
     header: &'a [u8],
     payload: &'a [u8],
+    /// The same header bytes already passed `header::check` before the signature.
+    header_checked: bool,
 }
 
 impl<'a> VerifiedToken<'a> {
-    /// Step 3 for every header, now that it is known to be signed (a short one was already
-    /// checked before the signature, with the same result).
+    /// Step 3 for every header, now that it is known to be signed. A short one already
+    /// passed the same check on the same bytes before the signature; the check is a pure
+    /// function of them, so it is not run twice.
     pub(crate) fn check_header(&self) -> Result<(), Error> {
-        header::check(self.header)
+        if self.header_checked {
+            Ok(())
+        } else {
+            header::check(self.header)
+        }
     }
 
     /// The signed payload.
@@ -175,8 +204,9 @@ mod tests {
     use super::*;
 
     fn decode(token: &[u8]) -> Result<(), Error> {
-        let mut buffer = [0u8; MAX_DECODED_LEN];
-        UntrustedToken::decode(token, &mut buffer).map(|_| ())
+        with_buffer(token.len(), |buffer| {
+            UntrustedToken::decode(token, buffer).map(|_| ())
+        })
     }
 
     /// Bytes that are not UTF-8 take the byte-wise split, and are counted the same way.

@@ -6,7 +6,7 @@
 //! is [`Verifier::verify`](crate::Verifier::verify) alone.
 
 use crate::error::Error;
-use crate::token::{MAX_DECODED_LEN, UntrustedToken};
+use crate::token::{self as compact, UntrustedToken};
 
 /// Judges `token` as far as it can be judged unsigned: its size and shape (the error), then
 /// its header and claims with the checks [`Verifier::verify`](crate::Verifier::verify) runs
@@ -37,13 +37,15 @@ use crate::token::{MAX_DECODED_LEN, UntrustedToken};
 /// # Errors
 /// [`Error::TokenTooLarge`] or [`Error::MalformedToken`]: the token has no segments to judge.
 pub fn inspect_unverified(token: impl AsRef<[u8]>) -> Result<UnverifiedView, Error> {
-    let mut buffer = [0u8; MAX_DECODED_LEN];
-    let token = UntrustedToken::decode(token.as_ref(), &mut buffer)?;
-    let (header, payload, signature_len) = token.unsigned_parts();
-    Ok(UnverifiedView {
-        header: check_header_unverified(header),
-        claims: check_claims_unverified(payload),
-        signature_len,
+    let token = token.as_ref();
+    compact::with_buffer(token.len(), |buffer| {
+        let token = UntrustedToken::decode(token, buffer)?;
+        let (header, payload, signature_len) = token.unsigned_parts();
+        Ok(UnverifiedView {
+            header: check_header_unverified(header),
+            claims: check_claims_unverified(payload),
+            signature_len,
+        })
     })
 }
 

@@ -8,7 +8,7 @@ use crate::key::PublicKey;
 use crate::limits::MAX_KEY_VERSIONS;
 use crate::nonce::AsNonce;
 use crate::registration::{MAX_PRODUCT_CODE_LEN, Registration};
-use crate::token::{MAX_DECODED_LEN, UntrustedToken};
+use crate::token::{self as compact, UntrustedToken};
 
 /// Checks a product code against the pattern and length RegisterUsage documents:
 /// 1 to 255 characters of `[-a-zA-Z0-9/=:_.@]`.
@@ -243,8 +243,19 @@ impl Verifier {
         expected_nonce: Option<&str>,
     ) -> Result<Registration, Error> {
         // Steps 1 and 2: size, then shape; all three segments decode into this buffer.
-        let mut buffer = [0u8; MAX_DECODED_LEN];
-        let token = UntrustedToken::decode(token, &mut buffer)?;
+        compact::with_buffer(token.len(), |buffer| {
+            self.verify_decoded(token, buffer, key_version, expected_nonce)
+        })
+    }
+
+    fn verify_decoded(
+        &self,
+        token: &[u8],
+        buffer: &mut [u8],
+        key_version: u32,
+        expected_nonce: Option<&str>,
+    ) -> Result<Registration, Error> {
+        let mut token = UntrustedToken::decode(token, buffer)?;
         // Step 3, when the header is short: it names PS256 and nothing we refuse.
         token.refuse_short_header()?;
         // Step 4: the key is the one for the version the caller sent, never one the token names.
