@@ -5,6 +5,7 @@ fn main() {
     let token = VerifiedToken {
         header: br#"{"alg":"PS256"}"#, //~ ERROR E0451: VerifiedToken header payload
         payload: br#"{"ProductCode":"p","PublicKeyVersion":1}"#,
+        header_checked: true,
     };
     let _ = Claims::parse(&token);
 }
