@@ -209,6 +209,18 @@ mod tests {
         })
     }
 
+    /// A buffer too small for the token's decoded segments is refused as a bug before any
+    /// decoding, whatever the token's length modulo 4 (`with_buffer` never passes one).
+    #[test]
+    fn a_buffer_too_small_is_an_internal_error() {
+        let token = [b'A'; 100];
+        let mut buffer = [0u8; 10];
+        assert!(matches!(
+            UntrustedToken::decode(&token, &mut buffer),
+            Err(Error::Internal)
+        ));
+    }
+
     /// Bytes that are not UTF-8 take the byte-wise split, and are counted the same way.
     #[test]
     fn segments_of_a_token_that_is_not_utf8() {
