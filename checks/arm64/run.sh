@@ -113,7 +113,9 @@ C_FLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I"$FFI_INCLUDE_DIR" -I"$FF
 LINK=(-lpthread -ldl -lm)
 
 step "the Java (JNI) and Python (PyO3, abi3) native libraries for $TRIPLE: built and checked, not run (no arm64 JVM or CPython here)"
-cargo build --target "$TRIPLE" -p register-usage-jwt-java -p register-usage-jwt-python
+# PYO3_BUILD_EXTENSION_MODULE: what maturin sets, so the Python extension does not link
+# libpython (the interpreter that loads it provides the symbols; no arm64 libpython here).
+PYO3_BUILD_EXTENSION_MODULE=1 cargo build --target "$TRIPLE" -p register-usage-jwt-java -p register-usage-jwt-python
 is_arm64 "$LIB/libregister_usage_jwt_java.so"
 is_arm64 "$LIB/libregister_usage_jwt_python.so"
 
