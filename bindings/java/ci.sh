@@ -78,40 +78,9 @@ SHIPPED=(java -cp "$OUT/startup.jar:$JAR" com.example.startup.Startup)
 DEMO=(java -cp "$OUT/startup-demo-TEST-ONLY.jar:$JAR" com.example.startup.Startup)
 
 # The emulator: started with its arguments, its address read from its first line.
-EMU_PID=
-stop_emulator() {
-    if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; fi
-    EMU_PID=
-}
+# The emulator harness shared with the other bindings (start_emulator, expect_run, ...).
+source bindings/emulator.sh
 trap stop_emulator EXIT
-start_emulator() {
-    stop_emulator
-    : >"$OUT/emulator.out"
-    "$EMULATOR" emulate --listen 127.0.0.1:0 "$@" >"$OUT/emulator.out" 2>"$OUT/emulator.log" &
-    EMU_PID=$!
-    for _ in $(seq 100); do
-        URL=$(sed -n 's/^listening on //p' "$OUT/emulator.out")
-        [ -n "$URL" ] && return 0
-        sleep 0.1
-    done
-    cat "$OUT/emulator.log"
-    fail "the emulator printed no address"
-}
-calls() { curl -sf "$URL/_emulator/calls" 2>/dev/null || python3 -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1]).read().decode())" "$URL/_emulator/calls"; }
-expect_run() {
-    local name=$1 want=$2 text=$3 got=0
-    shift 3
-    "$@" >"$OUT/run.log" 2>&1 || got=$?
-    cat "$OUT/run.log"
-    [ "$got" -eq "$want" ] || fail "$name: exit status $got, expected $want"
-    grep -q -- "$text" "$OUT/run.log" || fail "$name: output lacks '$text'"
-    echo "ok: $name"
-}
-expect_calls() {
-    local got
-    got=$(calls)
-    echo "$got" | grep -q "\"RegisterUsage\":$1[,}]" || fail "$2: emulator calls $got, expected RegisterUsage $1"
-}
 
 step "the example against the emulator (TEST ONLY key keys/test-only-rsa2048)"
 start_emulator

@@ -96,32 +96,9 @@ cp bindings/js/test-types/use.ts "$EXAMPLE/use.ts"
     --target es2022 --lib es2022,esnext.disposable use.ts) || fail "tsc"
 echo "types: ok"
 
-# The emulator: started with its arguments, its address read from its first line.
-EMU_PID=
-stop_emulator() {
-    if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; fi
-    EMU_PID=
-}
+# The emulator harness shared with the other bindings; expect_run is redefined below.
+source bindings/emulator.sh
 trap 'stop_emulator; rm -rf "$FRESH"' EXIT
-start_emulator() {
-    stop_emulator
-    : >"$OUT/emulator.out"
-    "$EMULATOR" emulate --listen 127.0.0.1:0 "$@" >"$OUT/emulator.out" 2>"$OUT/emulator.log" &
-    EMU_PID=$!
-    for _ in $(seq 100); do
-        URL=$(sed -n 's/^listening on //p' "$OUT/emulator.out")
-        [ -n "$URL" ] && return 0
-        sleep 0.1
-    done
-    cat "$OUT/emulator.log"
-    fail "the emulator printed no address"
-}
-calls() { node -e 'fetch(process.argv[1]).then((r) => r.text()).then((t) => console.log(t))' "$URL/_emulator/calls"; }
-expect_calls() {
-    local got
-    got=$(calls)
-    echo "$got" | grep -q "\"RegisterUsage\":$1[,}]" || fail "$2: emulator calls $got, expected RegisterUsage $1"
-}
 # expect_run NAME STATUS TEXT COMMAND...: runs COMMAND with a clean environment (a region
 # and dummy credentials, no instance metadata, no AWS files), checks its exit status and that
 # its output contains TEXT.
