@@ -39,11 +39,11 @@ pub(crate) const NAME_BYTES: usize = 6144;
 
 /// The name room for an object of at most this many bytes of text: every RegisterUsage
 /// header and payload AWS sends, and every header read before the signature
-/// ([`MAX_PRE_SIGNATURE_HEADER_LEN`](crate::header::MAX_PRE_SIGNATURE_HEADER_LEN)).
+/// ([`MAX_PRE_SIGNATURE_HEADER_LEN`](crate::limits::MAX_PRE_SIGNATURE_HEADER_LEN)).
 /// Zeroing 6 KiB per object for names that are almost never escaped was a measurable share
 /// of a verification's work outside the arithmetic (docs/performance.md).
 const SMALL_NAME_BYTES: usize = 1024;
-const _: () = assert!(SMALL_NAME_BYTES >= crate::header::MAX_PRE_SIGNATURE_HEADER_LEN);
+const _: () = assert!(SMALL_NAME_BYTES >= crate::limits::MAX_PRE_SIGNATURE_HEADER_LEN);
 
 /// Runs `read` with zeroed room for the decoded names of an object of `text_len` bytes:
 /// [`SMALL_NAME_BYTES`] when that holds them (names never need more than the text), else

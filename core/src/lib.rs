@@ -39,7 +39,6 @@ pub use error::{
     KeyVersions, KnownKey, Member, NonceDefect, ProductCodeDefect, Segment, SignatureDefect, Step,
     TokenDefect,
 };
-pub use header::MAX_PRE_SIGNATURE_HEADER_LEN;
 pub use json::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 #[doc(hidden)]
 pub use key::{__EmbeddingParts, __prepare_for_embedding};
@@ -48,7 +47,7 @@ pub use key_form::{
     Base64Alphabet, DecodedKey, KeyEncoding, KeyForm, KeyFormDefect, MAX_KEY_DER_LEN, PemLabel,
     decode_key,
 };
-pub use limits::{MAX_KEY_BITS, MAX_KEY_VERSIONS, MIN_KEY_BITS};
+pub use limits::{MAX_KEY_BITS, MAX_KEY_VERSIONS, MAX_PRE_SIGNATURE_HEADER_LEN, MIN_KEY_BITS};
 #[cfg(feature = "getrandom")]
 pub use nonce::RandomNonce;
 pub use nonce::{AsNonce, Nonce};

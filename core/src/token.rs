@@ -4,8 +4,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::{Error, Segment, TokenDefect};
-use crate::header::{self, MAX_PRE_SIGNATURE_HEADER_LEN};
+use crate::header;
 use crate::key::PublicKey;
+use crate::limits::MAX_PRE_SIGNATURE_HEADER_LEN;
 
 /// The longest token accepted, in bytes. The largest legitimate RegisterUsage token (a
 /// 4096-bit key, a 255-character product code and a 255-character nonce of 4-byte
