@@ -42,13 +42,28 @@ public final class Startup {
     private Startup() {}
 
     public static void main(String[] args) {
-        // 1. The check, before anything else. Any failure ends the program.
+        // 1. The check, before anything else. Any failure ends the program. A watchdog keeps
+        // the one deadline even where a read cannot time out (a response body dripped a
+        // byte at a time): when it passes, the program refuses to start.
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(DEADLINE.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("register-usage: NOT STARTING: the licence check did not finish within "
+                    + DEADLINE.toSeconds() + " s");
+            Runtime.getRuntime().halt(1);
+        }, "register-usage-deadline");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try {
             checkEntitlement();
         } catch (Exception | LinkageError e) {
             System.err.println("register-usage: NOT STARTING: " + e.getMessage());
             System.exit(1);
         }
+        watchdog.interrupt();
         // 2. Only now: the paid work.
         System.out.println("entitled: starting the paid workload");
     }
